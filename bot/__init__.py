@@ -1,0 +1,1 @@
+"""Boundary Bot: the Slack app, answer composition and the `boundary-bot` CLI."""

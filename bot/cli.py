@@ -1,0 +1,142 @@
+"""`boundary-bot`: ask the guidance from a terminal, build the index, evaluate, run the bot.
+
+Bad input ends with a one-line message on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.compose import compose, render_text
+from bot.config import ConfigError, Settings, load_env, load_settings
+from index import Engine
+from index.errors import BoundaryError, QuestionError
+
+EXIT_USAGE = 2
+PROG = "boundary-bot"
+
+
+def _engine(settings: Settings, args: argparse.Namespace) -> Engine:
+    knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
+    return Engine(knowledge, settings.data_dir, args.model or settings.embedding_model)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    question = " ".join(args.question)
+    if args.question:  # check before loading the model: a typo should fail fast
+        from index import check_question
+
+        check_question(question)
+    engine = _engine(settings, args)
+    if args.question:
+        _print_answer(engine, question, args, settings)
+        return 0
+    if sys.stdin.isatty():
+        print("Type one question per line; Ctrl-D to finish.", file=sys.stderr)
+    status = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            _print_answer(engine, line, args, settings)
+        except QuestionError as exc:
+            print(f"{PROG}: line {number}: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+        sys.stdout.flush()
+    return status
+
+
+def _print_answer(
+    engine: Engine, question: str, args: argparse.Namespace, settings: Settings
+) -> None:
+    answer = engine.ask(question, top=args.top)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(render_text(compose(answer, settings.safety_steps)))
+        if not sys.stdin.isatty() and not args.question:
+            print("\n" + "-" * 40)
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(settings, args)
+    report = engine.refresh(force=args.force) if args.force else engine.last_build
+    state = "rebuilt" if report.rebuilt else "already up to date"
+    print(
+        f"Index {state}: {report.passages} passages, {report.embedded} re-embedded, "
+        f"{report.seconds:.2f} s ({engine.store.path})"
+    )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluate import evaluate, load_cases, render
+
+    cases = load_cases(Path(args.file))
+    report = evaluate(_engine(settings, args), cases)
+    print(json.dumps(report.__dict__, indent=2) if args.json else render(report))
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Professional-boundaries advice for Home Pros, from the guidance."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    engine_opts = argparse.ArgumentParser(add_help=False)
+    engine_opts.add_argument(
+        "--knowledge", metavar="DIR", help="knowledge directory (default $BOUNDARY_KNOWLEDGE_DIR)"
+    )
+    engine_opts.add_argument(
+        "--model", metavar="NAME", help="sentence-transformers model name or path"
+    )
+
+    ask = sub.add_parser(
+        "ask", parents=[engine_opts], help="answer a question (or one per line from stdin)"
+    )
+    ask.add_argument("question", nargs="*", help="the question; omit to read stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
+    ask.add_argument("--top", type=_positive, default=3, metavar="N", help="passages (default 3)")
+    ask.set_defaults(handler=cmd_ask)
+
+    index = sub.add_parser("index", parents=[engine_opts], help="build or rebuild the index")
+    index.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    index.set_defaults(handler=cmd_index)
+
+    evaluation = sub.add_parser(
+        "eval", parents=[engine_opts], help="measure retrieval on a JSONL dev set"
+    )
+    evaluation.add_argument("file", help="JSONL: question, kind, expected")
+    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.set_defaults(handler=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    try:
+        load_env()
+        settings = load_settings()
+        return handler(args, settings)
+    except (ConfigError, BoundaryError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

