@@ -16,7 +16,9 @@ OVERVIEW = "Overview"
 # Bump when chunking or sentence splitting changes, so cached embeddings are not reused.
 CHUNKER_VERSION = "1"
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    "(?<=[.!?\u2026])[\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])"
+)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_WORDS = 4
 

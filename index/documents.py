@@ -18,7 +18,7 @@ SUFFIXES = (".md", ".markdown", ".txt")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _TXT_HEADING_MAX = 80
-_END_PUNCTUATION = tuple(".!?:;,\"')]…”’")
+_END_PUNCTUATION = tuple(".!?:;,\"')]\u2026\u201d\u2019")
 
 
 @dataclass

@@ -21,7 +21,11 @@ DB_NAME = "index.db"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 # Words that carry no topic: dropping them keeps BM25 on the words that matter.
 _STOPWORDS = frozenset(
-    ["a", "about", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "my", "of", "on", "or", "our", "ours", "she", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "too", "us", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your", "yours", "ok", "okay", "please", "hi", "hey", "hello", "thanks"]
+    """a about am an and any are as at be been but by can could did do does doing for from had
+    has have he her hers him his how i i'm if in into is it it's its just me my of on or our
+    ours she should so than that the their them then there these they this to too us was we
+    were what when where which who why will with would you your yours ok okay please hi hey
+    hello thanks""".split()
 )
 
 
