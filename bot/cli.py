@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -82,10 +83,45 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve import serve
+
+    return serve(
+        load_settings(slack=True, http=args.http), http=args.http, host=args.host, port=args.port
+    )
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.report import build_report, render, to_json
+    from bot.storage import Storage
+
+    report = build_report(Storage(settings.data_dir))
+    print(to_json(report) if args.json else render(report))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import Storage
+
+    counts = Storage(settings.data_dir).purge(time.time() - args.older_than * 86_400)
+    print("Purged " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -121,6 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file", help="JSONL: question, kind, expected")
     evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluation.set_defaults(handler=cmd_eval)
+
+    serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode, or HTTP with --http)")
+    serve.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    serve.add_argument("--port", type=_positive, default=3000, help="HTTP port (default 3000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    report = sub.add_parser("report", help="usage, coverage gaps, feedback and escalations")
+    report.add_argument("--json", action="store_true", help="print the report as JSON")
+    report.set_defaults(handler=cmd_report)
+
+    purge = sub.add_parser("purge", help="delete records past retention (open escalations stay)")
+    purge.add_argument(
+        "--older-than", type=_days, required=True, metavar="DAYS", help="age in days"
+    )
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 

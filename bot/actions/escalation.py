@@ -1,0 +1,72 @@
+"""Escalation buttons: raise (supervisor / handover), claim, resolve, cancel, add details.
+
+Authorization and idempotency live in `bot.escalations`; these listeners only translate a
+click into a service call and tell the clicker what happened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.replies import tell, user_of
+from bot.services import Services
+from bot.views.details import details_modal
+
+KINDS = {blocks.ESCALATE: "question", blocks.HANDOVER: "handover"}
+
+
+def _origin(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """What a question-less escalation (from an apology) is about: the message clicked."""
+    container = body.get("container") or {}
+    return container.get("message_ts") or action.get("action_ts", "")
+
+
+def register(app: App, services: Services) -> None:
+    escalations = services.escalations
+
+    @app.action(blocks.ESCALATE)
+    @app.action(blocks.HANDOVER)
+    def escalate(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        outcome = escalations.escalate(
+            action.get("value", ""),
+            user_of(body),
+            KINDS[action["action_id"]],
+            _origin(body, action),
+        )
+        tell(body, client, respond, outcome.message)
+
+    @app.action(blocks.CLAIM)
+    @app.action(blocks.RESOLVE)
+    def claim_or_resolve(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        user = user_of(body)
+        change = escalations.claim if action["action_id"] == blocks.CLAIM else escalations.resolve
+        outcome = change(action["value"], user)
+        if (body.get("view") or {}).get("type") == "home":
+            services.publish_home(client, user)
+            if outcome.changed:
+                return  # the refreshed Home shows the new state
+        tell(body, client, respond, outcome.message)
+
+    @app.action(blocks.CANCEL)
+    def cancel(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        tell(body, client, respond, escalations.cancel(action["value"], user_of(body)).message)
+
+    @app.action(blocks.ADD_DETAILS)
+    def add_details(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=details_modal(action["value"]))

@@ -1,0 +1,28 @@
+"""A per-user sliding-window limit on questions, so one person cannot flood the engine."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+
+WINDOW_SECONDS = 60.0
+
+
+class RateLimiter:
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._lock = threading.Lock()
+        self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, user_id: str, now: float | None = None) -> bool:
+        """Count one question for `user_id`; False once they are over the limit."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = self._recent[user_id]
+            while recent and recent[0] <= now - WINDOW_SECONDS:
+                recent.popleft()
+            if len(recent) >= self.per_minute:
+                return False
+            recent.append(now)
+            return True

@@ -1,0 +1,158 @@
+"""`boundary-bot serve`: startup checks, then Socket Mode or HTTP (waitress), until a signal.
+
+Startup refuses (ConfigError: one line, exit 2) rather than run misconfigured: the supervisor
+channel must exist, be private and have the bot in it, because escalations carry sensitive
+questions and must reach exactly the people allowed to see them.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.error import URLError
+
+import waitress
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app import build_app, slack_client
+from bot.config import ConfigError, Settings
+from bot.services import Services, build_services
+from bot.storage import Storage
+from index import Engine
+
+log = logging.getLogger(__name__)
+DAY = 86_400.0
+SLACK_PATH = "/slack/events"
+
+
+def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 3000) -> int:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    client = slack_client(settings)
+    check_supervisor_channel(client, settings)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    web = WsgiApp()
+    server = waitress.create_server(web, host=host, port=port) if http else None
+    if server:  # up before the model loads, so /healthz can say 503 meanwhile
+        threading.Thread(target=server.run, name="http", daemon=True).start()
+        log.info("listening on http://%s:%d", host, port)
+
+    engine = Engine(settings.knowledge_dir, settings.data_dir, settings.embedding_model)
+    services = build_services(settings, engine, client)
+    app = _bolt_app(settings, client, services)
+    services.worker.start()
+    if settings.retention_days:
+        threading.Thread(
+            target=_retention, args=(services.storage, settings.retention_days, stop), daemon=True
+        ).start()
+
+    socket_mode = None
+    if server:
+        web.ready(SlackRequestHandler(app, path=SLACK_PATH))
+    else:
+        socket_mode = SocketModeHandler(app, settings.slack_app_token)
+        try:
+            socket_mode.connect()
+        except SlackApiError as exc:
+            raise ConfigError(
+                f"SLACK_APP_TOKEN was refused by Slack: {exc.response.get('error')}"
+            ) from None
+    log.info("ready (%s mode)", "HTTP" if server else "Socket Mode")
+
+    stop.wait()
+    log.info("shutting down")
+    if socket_mode:
+        socket_mode.close()
+    if server:
+        server.close()
+    services.worker.stop()
+    return 0
+
+
+def check_supervisor_channel(client: WebClient, settings: Settings) -> None:
+    """The supervisor channel exists, is private and has the bot in it, or ConfigError."""
+    channel = settings.supervisor_channel_id
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error == "channel_not_found":
+            raise ConfigError(
+                f"SUPERVISOR_CHANNEL_ID {channel} was not found; invite the bot to the private "
+                "supervisor channel and use that channel's ID"
+            ) from None
+        raise ConfigError(
+            f"SUPERVISOR_CHANNEL_ID {channel} could not be checked: {error}"
+        ) from None
+    except (URLError, OSError) as exc:
+        raise ConfigError(
+            f"SLACK_API_URL {settings.slack_api_url} cannot be reached: {exc}"
+        ) from None
+    if not info.get("is_private"):
+        raise ConfigError(
+            f"SUPERVISOR_CHANNEL_ID {channel} is a public channel; escalations hold sensitive "
+            "questions, so it must be a private channel"
+        )
+    if not info.get("is_member"):
+        raise ConfigError(
+            f"SUPERVISOR_CHANNEL_ID {channel}: the bot is not a member; invite it to the channel"
+        )
+
+
+def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:
+    try:
+        return build_app(settings, client, services)
+    except BoltError as exc:  # auth.test failed
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
+
+
+def _retention(storage: Storage, days: int, stop: threading.Event) -> None:
+    """Apply RETENTION_DAYS at startup and then once a day."""
+    while not stop.is_set():
+        counts = storage.purge(time.time() - days * DAY)
+        log.info("retention: purged %s", counts)
+        stop.wait(DAY)
+
+
+StartResponse = Callable[..., Any]
+
+
+class WsgiApp:
+    """`/healthz` (200 once the engine is loaded, 503 before) and Bolt's `/slack/events`."""
+
+    def __init__(self) -> None:
+        self._slack: SlackRequestHandler | None = None
+
+    def ready(self, slack: SlackRequestHandler) -> None:
+        self._slack = slack
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            if self._slack is None:
+                return _plain(start_response, "503 Service Unavailable", "loading")
+            return _plain(start_response, "200 OK", "ok")
+        if path == SLACK_PATH:
+            if self._slack is None:
+                return _plain(start_response, "503 Service Unavailable", "loading")
+            return self._slack(environ, start_response)
+        return _plain(start_response, "404 Not Found", "not found")
+
+
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
