@@ -152,32 +152,30 @@ def _parse_txt(text: str, relative: str, path: Path) -> Document:
     Exports often put one paragraph per line with no blank lines between; files that do use
     blank lines have their hard-wrapped lines joined back into paragraphs.
     """
-    lines = [line.strip() for line in text.split("\n")]
-    blank_separated = any(not line for line in lines[1:-1])
+    lines = [
+        re.sub(r"^[\u2022\u25cf\u25aa\u25e6\u00b7*-]\s+", "- ", ln.strip())
+        for ln in text.split("\n")
+    ]
+    if any(not line for line in lines[1:-1]):
+        blocks = [b.split("\n") for b in re.split(r"\n{2,}", "\n".join(lines).strip()) if b]
+    else:
+        blocks = [[line] for line in lines if line]
     title = ""
     sections: list[Section] = [Section(())]
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            sections[-1].paragraphs.append(" ".join(paragraph))
-            paragraph.clear()
-
-    for line in lines:
-        line = re.sub(r"^[•●▪◦·*-]\s+", "- ", line)
-        if not line:
-            flush()
-        elif _looks_like_heading(line) and not line.startswith("- "):
-            flush()
+    for block in blocks:
+        if len(block) == 1 and _looks_like_heading(block[0]) and not block[0].startswith("- "):
             if not title and not any(s.paragraphs for s in sections):
-                title = line
+                title = block[0]
             else:
-                sections.append(Section((line,)))
-        else:
+                sections.append(Section((block[0],)))
+            continue
+        paragraph: list[str] = []
+        for line in block:
+            if line.startswith("- ") and paragraph:
+                sections[-1].paragraphs.append(" ".join(paragraph))
+                paragraph = []
             paragraph.append(line)
-            if not blank_separated or line.startswith("- "):
-                flush()
-    flush()
+        sections[-1].paragraphs.append(" ".join(paragraph))
     return Document(
         title=title or _default_title(path),
         source=relative,

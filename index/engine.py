@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,14 +17,17 @@ import numpy as np
 
 from index.batching import MicroBatcher
 from index.build import BuildReport, build, fingerprint, load_faiss
+from index.documents import load_documents
 from index.embedding import Embedder
 from index.errors import QuestionError
-from index.signals import best_sentence, is_confident, is_urgent
+from index.signals import Judge, best_sentence
 from index.store import Store, StoredPassage
 
 MAX_QUESTION_CHARS = 2000
 CANDIDATES = 50  # per retriever, before fusion
 RRF_K = 60
+KEYWORD_WEIGHT = 0.5  # dense ranks better on field wording; keywords refine
+
 FRESHNESS_INTERVAL = 2.0  # seconds between checks that the knowledge is unchanged
 Mode = Literal["dense", "keyword", "hybrid"]
 
@@ -90,12 +93,16 @@ class Engine:
         model: str | None = None,
         *,
         progress: bool | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
+        """`embedder` lets several engines share one loaded model (tests, benchmarks)."""
         self.knowledge_dir = Path(knowledge_dir)
+        load_documents(self.knowledge_dir)  # bad knowledge fails before the slow model load
         self.store = Store(Path(data_dir))
         self.progress = progress
-        self.embedder = Embedder(model)
+        self.embedder = embedder or Embedder(model)
         self._batcher = MicroBatcher(self.embedder.encode_queries)
+        self._judge = Judge(self.embedder.encode_queries)
         self._lock = threading.RLock()
         self._index = None
         self._build_id = ""
@@ -151,14 +158,15 @@ class Engine:
         """The top-k passages by one retriever alone (for evaluation)."""
         text = check_question(question)
         vector = self.embedder.encode_queries([text])[0]
-        dense, keyword = self._retrieve(text, vector)
-        if mode == "dense":
-            ids = [i for i, _ in dense]
-        elif mode == "keyword":
-            ids = keyword
-        else:
-            ids = [i for i, _ in _fuse(dense, keyword)]
-        return self._passages(ids[:k])
+
+        def pick(dense: list[tuple[int, float]], keyword: list[int]) -> list[int]:
+            if mode == "dense":
+                return [i for i, _ in dense][:k]
+            if mode == "keyword":
+                return keyword[:k]
+            return [i for i, _ in _fuse(dense, keyword)][:k]
+
+        return self._search(text, vector, pick)[0]
 
     def _retrieve(
         self, question: str, vector: np.ndarray
@@ -170,23 +178,37 @@ class Engine:
         dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
         return dense, self.store.keyword_search(question, CANDIDATES)
 
-    def _passages(self, ids: Sequence[int]) -> list[StoredPassage]:
-        found = self.store.passages(ids, self._build_id)
-        if found is None:  # another process rebuilt the index under us
+    def _search(
+        self,
+        question: str,
+        vector: np.ndarray,
+        pick: Callable[[list[tuple[int, float]], list[int]], list[int]],
+    ) -> tuple[list[StoredPassage], list[tuple[int, float]], list[int]]:
+        """Retrieve, let `pick` choose ids, and fetch those passages from the same build.
+
+        If another process rebuilt the index meanwhile, reload it and search again, since
+        the FAISS ids of the old build name other rows now.
+        """
+        for _ in range(3):
+            dense, keyword = self._retrieve(question, vector)
+            found = self.store.passages(pick(dense, keyword), self._build_id)
+            if found is not None:
+                return found, dense, keyword
             self.refresh()
-            found = self.store.passages(ids, self._build_id) or []
-        return found
+        raise RuntimeError("the index keeps changing under the search; try again")
 
     def _answer(self, question: str, vector: np.ndarray, top: int) -> Answer:
-        dense, keyword = self._retrieve(question, vector)
-        fused = _fuse(dense, keyword)[:top]
+        fused: list[tuple[int, float]] = []
+
+        def pick(dense: list[tuple[int, float]], keyword: list[int]) -> list[int]:
+            fused[:] = _fuse(dense, keyword)[:top]
+            return [i for i, _ in fused]
+
+        passages, dense, _ = self._search(question, vector, pick)
         similarity = dict(dense)
-        passages = self._passages([i for i, _ in fused] + ([dense[0][0]] if dense else []))
         by_id = {p.id: p for p in passages}
         hits = [Hit(by_id[i], score, similarity.get(i, 0.0)) for i, score in fused if i in by_id]
-        best = dense[0][1] if dense else 0.0
-        urgent = is_urgent(question, [(by_id[dense[0][0]], best)] if dense else [])
-        confident = is_confident(best)
+        confident, urgent = self._judge.judge(question, vector, dense[0][1] if dense else 0.0)
         model, dim = self.embedder.name, self.embedder.dim
         takeaway = best_sentence(
             vector,
@@ -201,6 +223,6 @@ def _fuse(dense: list[tuple[int, float]], keyword: list[int]) -> list[tuple[int,
     for rank, (i, _) in enumerate(dense):
         scores[i] = scores.get(i, 0.0) + 1 / (RRF_K + rank + 1)
     for rank, i in enumerate(keyword):
-        scores[i] = scores.get(i, 0.0) + 1 / (RRF_K + rank + 1)
-    best = 2 / (RRF_K + 1)
+        scores[i] = scores.get(i, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank + 1)
+    best = (1 + KEYWORD_WEIGHT) / (RRF_K + 1)
     return sorted(((i, s / best) for i, s in scores.items()), key=lambda x: -x[1])

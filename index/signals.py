@@ -1,27 +1,32 @@
 """What the engine says about a question beyond the passages: confidence, urgency, takeaway.
 
-The thresholds were calibrated on the dev set (tests/devset.jsonl) with `boundary-bot eval`.
+Both judgements compare the question with the guidance and with example situations
+(`index.prototypes`); the margins were calibrated on the dev set (tests/devset.jsonl) with
+`boundary-bot eval`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from index import prototypes
 from index.store import StoredPassage
 
-# Below this cosine similarity the best passage is not guidance on the question.
-CONFIDENCE_THRESHOLD = 0.40
-# A question is urgent when its best dense match is a safety passage at least this close.
-URGENT_THRESHOLD = 0.45
+# Below this cosine, no passage of the guidance is about the question.
+MIN_SIMILARITY = 0.25
+# Urgent: closer to a safety situation than to any ordinary one by this much...
+URGENT_MARGIN = 0.07
+# ...and at least this close to a safety situation.
+URGENT_SIMILARITY = 0.45
 # Situations so clearly dangerous that wording alone makes them urgent.
 _EMERGENCY = re.compile(
-    r"\b(not breathing|stopped breathing|unconscious|unresponsive|collapsed|passed out|"
-    r"heart attack|stroke|seizure|overdos\w*|bleeding (badly|heavily|a lot)|"
-    r"(has|with|holding|pulled|waving) an? (gun|knife|weapon)|"
-    r"threaten\w* (to )?(kill|hurt|hit|stab|shoot)|"
+    r"\b(not breathing|stopped breathing|can'?t breathe|unconscious|unresponsive|collapsed|"
+    r"passed out|heart attack|stroke|seizure|overdos\w*|bleeding (badly|heavily|a lot)|"
+    r"(gun|knife|weapon)s?|"
+    r"(hurt|kill|stab|shoot|beat|rape) (me|you|her|him)|"
     r"(hit|punched|slapped|choked|assaulted|attacked|groped) me|"
     r"call(ed)? (911|999|112|an ambulance))\b",
     re.IGNORECASE,
@@ -30,17 +35,25 @@ _EMERGENCY = re.compile(
 _RANK_PENALTY = 0.02
 
 
-def is_confident(best_similarity: float) -> bool:
-    return best_similarity >= CONFIDENCE_THRESHOLD
+class Judge:
+    """Holds the example situations' vectors for one model."""
 
+    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._urgent = encode(prototypes.URGENT)
+        self._ordinary = encode(prototypes.ORDINARY)
+        self._out_of_scope = encode(prototypes.OUT_OF_SCOPE)
 
-def is_urgent(question: str, dense: Sequence[tuple[StoredPassage, float]]) -> bool:
-    if _EMERGENCY.search(question):
-        return True
-    if not dense:
-        return False
-    passage, similarity = dense[0]
-    return passage.urgent and similarity >= URGENT_THRESHOLD
+    def judge(self, question: str, vector: np.ndarray, best: float) -> tuple[bool, bool]:
+        """(confident, urgent) for a question whose best passage has cosine `best`."""
+        urgent_sim = float((self._urgent @ vector).max())
+        ordinary_sim = float((self._ordinary @ vector).max())
+        outside_sim = float((self._out_of_scope @ vector).max())
+        inside = max(best, urgent_sim, ordinary_sim)
+        confident = best >= MIN_SIMILARITY and inside > outside_sim
+        urgent = bool(_EMERGENCY.search(question)) or (
+            urgent_sim >= URGENT_SIMILARITY and urgent_sim - ordinary_sim >= URGENT_MARGIN
+        )
+        return confident, urgent
 
 
 def best_sentence(

@@ -1,0 +1,106 @@
+"""Shared fixtures: a small knowledge corpus on disk and one engine over it per session.
+
+The real model, real FAISS and real SQLite files are used throughout; the model loads once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+CORPUS = {
+    "gifts.md": """---
+title: Gifts and tips
+source: Test guidance on gifts
+---
+
+## Accepting gifts
+
+A small token such as a card or a box of chocolates may be accepted. Valuable gifts, such as
+jewellery, a watch or money, must be declined politely and reported to the office.
+
+## Cash tips
+
+Cash tips are not accepted in the home. If a client insists, suggest they leave a kind word
+with the office or add a tip to the invoice.
+""",
+    "favours.md": """---
+title: Favours
+source: Test guidance on favours
+---
+
+## Favours from clients
+
+When a client offers to fix your laptop or lend you their car for free, say no thanks. A
+favour like that gives you a personal benefit and changes the relationship.
+
+## Tasks outside the service
+
+Walking the dog or running errands is outside the booked service. Offer to ask the office
+for a quote instead.
+""",
+    "safety.md": """---
+title: Safety on the job
+source: Test guidance on safety
+urgent: true
+---
+
+## Threats and violence
+
+If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
+your exit clear, get to your vehicle and call the office straight away.
+
+## Medical emergencies
+
+If a client collapses, falls or stops breathing, call emergency services first, then call
+the office.
+""",
+}
+
+
+def write_corpus(directory: Path, files: dict[str, str] = CORPUS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def shared_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("shared") / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def engine(shared_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One engine over the small corpus, shared by read-only tests."""
+    from index import Engine
+
+    return Engine(shared_corpus, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embedding import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def pack_engine(tmp_path_factory: pytest.TempPathFactory):
+    """An engine over the bundled knowledge pack (copied, so tests never touch ./var)."""
+    from index import Engine
+
+    knowledge = tmp_path_factory.mktemp("pack") / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    return Engine(knowledge, tmp_path_factory.mktemp("pack-data"))

@@ -1,0 +1,130 @@
+"""Reading knowledge files: Markdown with front matter, plain text, and bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.chunking import MAX_PASSAGE_CHARS, chunk_document, sentence_spans
+from index.documents import load_document, load_documents
+from index.errors import KnowledgeError
+
+
+def test_markdown_sections_front_matter_and_heading_paths(tmp_path: Path) -> None:
+    path = tmp_path / "doc.md"
+    path.write_text(
+        "---\ntitle: Money matters\nsource: Handbook p. 4\nurgent: false\n---\n"
+        "Intro text.\n\n## Loans\n\nNever lend money.\n\n### To family\n\nStill no.\n\n"
+        "```\n## not a heading\n```\n\n## Wills\n\nDecline being named.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path, tmp_path)
+    assert (doc.title, doc.source, doc.path, doc.urgent) == (
+        "Money matters",
+        "Handbook p. 4",
+        "doc.md",
+        False,
+    )
+    assert [s.path for s in doc.sections] == [(), ("Loans",), ("Loans", "To family"), ("Wills",)]
+    assert "## not a heading" in doc.sections[2].paragraphs[-1]
+    passages = chunk_document(doc)
+    assert [p.citation for p in passages] == [
+        "Money matters > Overview",
+        "Money matters > Loans",
+        "Money matters > Loans > To family",
+        "Money matters > Wills",
+    ]
+    assert [p.position for p in passages] == [0, 1, 2, 3]
+
+
+def test_markdown_title_from_heading_or_file_name(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Real title\n\n## S\n\nText here.\n", encoding="utf-8")
+    (tmp_path / "late-visits.md").write_text("## S\n\nText here.\n", encoding="utf-8")
+    docs = load_documents(tmp_path)
+    assert [d.title for d in docs] == ["Real title", "Late visits"]
+    assert docs[0].source == "a.md"  # no front matter: the file names the source
+
+
+def test_plain_text_short_unpunctuated_line_starts_section(tmp_path: Path) -> None:
+    (tmp_path / "export.txt").write_text(
+        "Working With Clients\n"
+        "Every visit starts with a hello and ends with a goodbye, always.\n"
+        "Gifts and Favours\n"
+        "Examples of gifts:\n"
+        "\u2022 a watch\n"
+        "A gift creates a debt the client may expect you to repay.\n",
+        encoding="utf-8",
+    )
+    doc = load_documents(tmp_path)[0]
+    assert doc.title == "Working With Clients"
+    assert [s.path for s in doc.sections] == [(), ("Gifts and Favours",)]
+    assert doc.sections[1].paragraphs == [
+        "Examples of gifts:",
+        "- a watch",
+        "A gift creates a debt the client may expect you to repay.",
+    ]
+
+
+def test_plain_text_with_blank_lines_joins_wrapped_lines(tmp_path: Path) -> None:
+    (tmp_path / "wrapped.txt").write_text(
+        "Title Line\n\nFirst line of a paragraph\nthat wraps here.\n\nSecond paragraph.\n",
+        encoding="utf-8",
+    )
+    doc = load_documents(tmp_path)[0]
+    assert doc.sections[0].paragraphs == [
+        "First line of a paragraph that wraps here.",
+        "Second paragraph.",
+    ]
+
+
+def test_long_sections_split_on_paragraph_boundaries(tmp_path: Path) -> None:
+    paragraphs = [f"Paragraph {i} " + "word " * 60 + "end." for i in range(8)]
+    (tmp_path / "long.md").write_text("## Long\n\n" + "\n\n".join(paragraphs), encoding="utf-8")
+    passages = chunk_document(load_documents(tmp_path)[0])
+    assert len(passages) > 1
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    assert {p.section for p in passages} == {"Long"}
+    rejoined = "\n\n".join(p.text for p in passages)
+    assert rejoined == "\n\n".join(paragraphs)  # cut only between paragraphs, nothing lost
+
+
+def test_one_huge_paragraph_splits_by_sentence(tmp_path: Path) -> None:
+    text = " ".join(f"Sentence number {i} says something useful." for i in range(100))
+    (tmp_path / "huge.md").write_text(f"## Huge\n\n{text}\n", encoding="utf-8")
+    passages = chunk_document(load_documents(tmp_path)[0])
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    assert " ".join(p.text for p in passages) == text
+
+
+def test_sentence_spans_cover_sentences_and_bullets() -> None:
+    text = "Say no kindly. Then tell the office!\n- Offer the office number instead\n- ok"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Then tell the office!",
+        "Offer the office number instead",
+    ]  # fragments under four words make poor takeaways
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda d: None, "knowledge directory not found"),
+        (lambda d: d.mkdir(), "has no .md or .txt files"),
+        (lambda d: (d.mkdir(), (d / "empty.md").write_text("\n\n")), "has no text"),
+        (
+            lambda d: (d.mkdir(), (d / "latin1.md").write_bytes("caf\xe9 menu".encode("latin-1"))),
+            "latin1.md: not UTF-8 text",
+        ),
+        (
+            lambda d: (d.mkdir(), (d / "bad.md").write_text("---\ntitle: [oops\n---\nText.\n")),
+            "bad.md: front matter is not valid YAML",
+        ),
+    ],
+)
+def test_bad_knowledge_is_a_one_line_error(tmp_path: Path, setup, message: str) -> None:
+    directory = tmp_path / "knowledge"
+    setup(directory)
+    with pytest.raises(KnowledgeError) as info:
+        load_documents(directory)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
