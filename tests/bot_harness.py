@@ -1,0 +1,241 @@
+"""Run the real `boundary-bot serve` against the Slack emulator, in either mode, for tests.
+
+`BotProcess` owns the subprocess; `Delivery` sends Slack payloads the way the running mode
+receives them (Socket Mode envelopes, or signed HTTP posts to /slack/events).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.slack_emulator import SlackEmulator, payloads, signing
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT_TOKEN = "xoxb-boundary-test"
+APP_TOKEN = "xapp-1-boundary-test"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ASKER, SUPERVISOR, OUTSIDER = "U0ALICE", "U0SUP", "U0BOB"
+SUPERVISOR_CHANNEL = "G0SUPERS"
+PUBLIC_CHANNEL = "C0GENERAL"
+
+KNOWLEDGE = {
+    "gifts.md": """---
+title: Gifts and tips
+source: Test guidance on gifts
+---
+
+## Cash tips
+
+Cash tips are not accepted in the home. If a client offers you a tip, thank them and decline
+politely; they can leave a kind word with the office or add a tip to the invoice.
+
+## Valuable gifts
+
+Valuable gifts such as jewellery, a watch or money must be declined politely and reported to
+the office. A small token such as a card or a box of chocolates may be accepted.
+""",
+    "contact.md": """---
+title: Contact details
+source: Test guidance on contact
+---
+
+## Personal phone numbers
+
+Do not give clients your personal phone number or add them on social media. Ask them to
+contact you through the office, which keeps both of you safe.
+""",
+    "safety.md": """---
+title: Safety on the job
+source: Test guidance on safety
+urgent: true
+---
+
+## Threats and violence
+
+If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
+your exit clear, get to your vehicle and call the office straight away.
+""",
+}
+
+
+def write_knowledge(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in KNOWLEDGE.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def setup_workspace(emu: SlackEmulator) -> None:
+    """An asker, a supervisor (in the private supervisor channel) and an outsider."""
+    emu.add_user(ASKER, "alice", real_name="Alice Homepro")
+    emu.add_user(SUPERVISOR, "sam", real_name="Sam Supervisor")
+    emu.add_user(OUTSIDER, "bob", real_name="Bob Outsider")
+    emu.add_channel(
+        SUPERVISOR_CHANNEL, "supervisors", is_private=True, members=[SUPERVISOR, emu.bot_user_id]
+    )
+    emu.add_channel(PUBLIC_CHANNEL, "general", members=[ASKER, OUTSIDER, emu.bot_user_id])
+
+
+def bot_env(emu: SlackEmulator, tmp: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a bot process: real settings pointing at the emulator and tmp dirs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BOUNDARY_"))}
+    env.update(
+        HF_HUB_OFFLINE="1",
+        SLACK_API_URL=emu.api_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SUPERVISOR_CHANNEL_ID=SUPERVISOR_CHANNEL,
+        BOUNDARY_KNOWLEDGE_DIR=str(write_knowledge(tmp / "knowledge")),
+        BOUNDARY_DATA_DIR=str(tmp / "data"),
+        ESCALATION_REMIND_MINUTES="0.05",
+        ESCALATION_REMIND_URGENT_MINUTES="0.05",
+        LOG_LEVEL="INFO",
+    )
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run `boundary-bot ARGS` to completion (for commands that should exit)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class BotProcess:
+    """A running `boundary-bot serve`; its log (stdout+stderr) goes to `log_path`."""
+
+    mode: str  # "socket" or "http"
+    emu: SlackEmulator
+    env: dict[str, str]
+    log_path: Path
+    port: int = 0
+    health: list[int] = field(default_factory=list)  # /healthz statuses seen while starting
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90) -> BotProcess:
+        args = [sys.executable, "-m", "bot", "serve"]
+        if self.mode == "http":
+            self.port = self.port or free_port()
+            args += ["--http", "--host", "127.0.0.1", "--port", str(self.port)]
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"bot exited {self.proc.returncode}:\n{self.log()}")
+            if self._ready():
+                return self
+            time.sleep(0.1)
+        raise AssertionError(f"bot not ready in {timeout}s:\n{self.log()}")
+
+    def _ready(self) -> bool:
+        if self.mode == "socket":
+            return self.emu.socket_connection_count > 0 and "ready" in self.log()
+        status = self.get("/healthz")[0]
+        if status:
+            self.health.append(status)
+        return status == 200
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+        except OSError:
+            return 0, ""
+
+    def stop(self, timeout: float = 20) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass
+class Delivery:
+    """Send payloads to the bot as Slack would in its mode; returns what the bot acked with."""
+
+    bot: BotProcess
+
+    @property
+    def emu(self) -> SlackEmulator:
+        return self.bot.emu
+
+    def event(self, inner: dict[str, Any], retry: int = 0) -> dict[str, Any]:
+        body = payloads.event_callback(
+            inner,
+            team_id=self.emu.team_id,
+            api_app_id=self.emu.app_id,
+            bot_user_id=self.emu.bot_user_id,
+        )
+        return self.event_body(body, retry)
+
+    def event_body(self, body: dict[str, Any], retry: int = 0) -> dict[str, Any]:
+        """Deliver an event_callback body (again, with `retry` > 0, as a Slack retry)."""
+        if self.bot.mode == "socket":
+            return self._envelope("events_api", body, retry)
+        status, text = signing.post_event(self._url, body, SIGNING_SECRET, retry_num=retry or None)
+        assert status == 200, (status, text)
+        return {}
+
+    def command(self, form: dict[str, str]) -> dict[str, Any]:
+        if self.bot.mode == "socket":
+            return self._envelope("slash_commands", form)
+        status, text = signing.post_command(self._url, form, SIGNING_SECRET)
+        assert status == 200, (status, text)
+        return json.loads(text) if text else {}
+
+    def interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.bot.mode == "socket":
+            return self._envelope("interactive", payload)
+        status, text = signing.post_interaction(self._url, payload, SIGNING_SECRET)
+        assert status == 200, (status, text)
+        return json.loads(text) if text else {}
+
+    @property
+    def _url(self) -> str:
+        return self.bot.url + "/slack/events"
+
+    def _envelope(self, kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
+        envelope_id = self.emu.send_envelope(kind, payload, retry_attempt=retry)
+        return self.emu.wait_ack(envelope_id, timeout=10).get("payload") or {}

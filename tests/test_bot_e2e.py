@@ -1,0 +1,378 @@
+"""End to end: the real `boundary-bot serve` process, in Socket Mode and in HTTP mode, against
+the Slack emulator. One bot process per mode is shared by the module (the model loads once);
+each test uses its own asker so their DMs never mix.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot import blocks
+from tests.bot_harness import (
+    OUTSIDER,
+    PUBLIC_CHANNEL,
+    SIGNING_SECRET,
+    SUPERVISOR,
+    SUPERVISOR_CHANNEL,
+    BotProcess,
+    Delivery,
+    bot_env,
+    setup_workspace,
+)
+from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
+
+_askers = itertools.count(1)
+
+
+@pytest.fixture(scope="module", params=["socket", "http"])
+def bot(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotProcess]:
+    tmp = tmp_path_factory.mktemp(f"bot-{request.param}")
+    with SlackEmulator(bot_token=None) as emu:
+        setup_workspace(emu)
+        process = BotProcess(request.param, emu, bot_env(emu, tmp), tmp / "bot.log").start()
+        yield process
+        assert process.stop() == 0, process.log()
+
+
+@pytest.fixture
+def slack(bot: BotProcess) -> Delivery:
+    return Delivery(bot)
+
+
+@pytest.fixture
+def asker(bot: BotProcess) -> str:
+    user = f"U0ASK{next(_askers):03d}"
+    bot.emu.add_user(user, user.lower())
+    return user
+
+
+# --- helpers ------------------------------------------------------------------------------
+def posts_to(emu: SlackEmulator, channel: str) -> list[ApiCall]:
+    return [c for c in emu.calls_to("chat.postMessage") if c.ok and c.params["channel"] == channel]
+
+
+def wait_post(emu: SlackEmulator, channel: str, count: int = 1, timeout: float = 15) -> ApiCall:
+    return emu.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params["channel"] == channel, timeout, count=count
+    )
+
+
+def ask_dm(slack: Delivery, user: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """DM the bot; returns (the event delivered, the bot's answer as stored in the DM)."""
+    emu = slack.emu
+    event = emu.post_user_message(user, text)
+    slack.event(event)
+    call = wait_post(emu, event["channel"])
+    return event, emu.message(event["channel"], call.response["ts"])
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every text a reader sees in a message or view: fallback, sections, contexts, buttons."""
+    parts = [message.get("text") or ""]
+    for block in message.get("blocks") or []:
+        parts.append((block.get("text") or {}).get("text", ""))
+        for element in block.get("elements") or []:
+            parts.append(element.get("text", "") if isinstance(element.get("text"), str) else "")
+            parts.append(
+                (element.get("text") or {}).get("text", "")
+                if isinstance(element.get("text"), dict)
+                else ""
+            )
+    return "\n".join(parts)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+
+
+def click(slack: Delivery, user: str, channel: str, ts: str, action_id: str) -> str:
+    """Click a button on a stored message; returns the click's response_url."""
+    payload = slack.emu.message_button_payload(user, channel, ts, action_id)
+    slack.interaction(payload)
+    return payload["response_url"]
+
+
+def card_for(emu: SlackEmulator, asker: str, timeout: float = 15) -> ApiCall:
+    """The supervisor card posted for `asker`'s escalation."""
+
+    def is_card(call: ApiCall) -> bool:
+        first = (call.params.get("blocks") or [{}])[0].get("block_id", "")
+        return (
+            call.ok
+            and call.params["channel"] == SUPERVISOR_CHANNEL
+            and first.startswith(blocks.CARD_MARKER)
+            and f"<@{asker}>" in call.params.get("text", "")
+        )
+
+    return emu.wait_for("chat.postMessage", is_card, timeout)
+
+
+def escalate(slack: Delivery, user: str, question: str) -> tuple[dict[str, Any], ApiCall]:
+    """Ask, click "Talk to a supervisor"; returns (the answer, the card's postMessage call)."""
+    event, answer = ask_dm(slack, user, question)
+    click(slack, user, event["channel"], answer["ts"], blocks.ESCALATE)
+    card = slack.emu.wait_for(
+        "chat.postMessage",
+        lambda c: (
+            c.ok
+            and c.params["channel"] == SUPERVISOR_CHANNEL
+            and f"<@{user}>" in c.params.get("text", "")
+        ),
+        15,
+    )
+    return answer, card
+
+
+# --- asking -------------------------------------------------------------------------------
+def test_dm_question_gets_an_answer_with_citations_and_buttons(slack: Delivery, asker: str) -> None:
+    _, answer = ask_dm(slack, asker, "A client offered me a cash tip of $50. Can I take it?")
+    text = all_text(answer)
+    assert "Gifts and tips &gt; Cash tips" in text  # doc > section citation (escaped `>`)
+    assert answer["text"]  # plain fallback
+    ids = [b["action_id"] for b in buttons(answer)]
+    assert ids == [blocks.HELPFUL, blocks.NOT_HELPFUL, blocks.ESCALATE, blocks.HANDOVER]
+    assert {len(b["value"]) for b in buttons(answer)} == {32}  # an id, never the question
+
+
+def test_boundary_command_answers_ephemerally_at_response_url(slack: Delivery, asker: str) -> None:
+    form = slack.emu.slash_command_payload(
+        "/boundary", "Can I give the client my personal phone number?", asker, PUBLIC_CHANNEL
+    )
+    slack.command(form)
+    reply = slack.emu.wait_response(form["response_url"], timeout=15)
+    assert reply["response_type"] == "ephemeral"
+    assert "Contact details &gt; Personal phone numbers" in all_text(reply)
+    assert not posts_to(slack.emu, PUBLIC_CHANNEL)  # nothing visible to the channel
+
+
+def test_boundary_help_shows_usage_with_examples(slack: Delivery, asker: str) -> None:
+    form = slack.emu.slash_command_payload("/boundary", "help", asker, PUBLIC_CHANNEL)
+    ack = slack.command(form)
+    text = all_text(ack)
+    assert ack.get("response_type") == "ephemeral"
+    assert all(example in text for example in blocks.EXAMPLES)
+
+
+def test_redelivered_event_is_answered_once(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    event = emu.post_user_message(asker, "Can I accept a watch as a gift from a client?")
+    body = signing_body(emu, event)
+    slack.event_body(body)
+    wait_post(emu, event["channel"])
+    slack.event_body(body, retry=1)  # Slack's retry: same event_id, same message ts
+    time.sleep(1.5)
+    assert len(posts_to(emu, event["channel"])) == 1
+
+
+def signing_body(emu: SlackEmulator, event: dict[str, Any]) -> dict[str, Any]:
+    return payloads.event_callback(
+        event, team_id=emu.team_id, api_app_id=emu.app_id, bot_user_id=emu.bot_user_id
+    )
+
+
+def test_bot_ignores_edits_and_its_own_messages(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    channel = emu.open_im(asker)
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": channel,
+        "channel_type": "im",
+        "hidden": True,
+        "ts": "1700000000.000200",
+        "event_ts": "1700000000.000200",
+        "message": {"type": "message", "user": asker, "text": "edited", "ts": "1700000000.000100"},
+    }
+    slack.event(edit)  # acked (Socket Mode waits for the ack) but not answered
+    own = {**emu.post_user_message(asker, "x"), "user": emu.bot_user_id, "bot_id": emu.bot_id}
+    slack.event(own)
+    time.sleep(1)
+    assert not posts_to(emu, channel)
+
+
+# --- escalation ---------------------------------------------------------------------------
+def test_escalate_claim_notifies_asker_and_opens_group_dm(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    question = "A client offered me a cash tip <!channel> <@U0SUP> what now?"
+    answer, card_call = escalate(slack, asker, question)
+    card = emu.message(SUPERVISOR_CHANNEL, card_call.response["ts"])
+    text = all_text(card)
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text  # injection is inert
+    assert f"<@{asker}>" in text and "Question" in text and "<!date^" in text
+    assert "Gifts and tips &gt; Cash tips" in text  # what the bot answered
+    assert [b["action_id"] for b in buttons(card)] == [blocks.CLAIM, blocks.RESOLVE]
+
+    # A second click on "Talk to a supervisor" does not raise a second escalation.
+    click(slack, asker, emu.open_im(asker), answer["ts"], blocks.ESCALATE)
+    time.sleep(1)
+    cards = [c for c in posts_to(emu, SUPERVISOR_CHANNEL) if f"<@{asker}>" in c.params["text"]]
+    assert len(cards) == 1
+
+    # A supervisor claims: card updated, asker told, group DM opened with the question.
+    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, card["ts"], blocks.CLAIM)
+    emu.wait_for(
+        "chat.update",
+        lambda c: (
+            c.ok
+            and c.params["ts"] == card["ts"]
+            and f"Claimed by <@{SUPERVISOR}>" in all_text(c.params)
+        ),
+        15,
+    )
+    notice = wait_post(emu, emu.open_im(asker), count=2)  # after the answer
+    assert f"<@{SUPERVISOR}> is on it" in notice.params["text"]
+    opened = emu.wait_for(
+        "conversations.open",
+        lambda c: c.ok and set(c.params["users"].split(",")) == {asker, SUPERVISOR},
+        15,
+    )
+    group = opened.response["channel"]["id"]
+    first = wait_post(emu, group)
+    assert "&lt;!channel&gt;" in all_text(first.params) and "cash tip" in all_text(first.params)
+    assert emu.messages(group)[0]["ts"] == first.response["ts"]  # its first message
+
+
+def test_outsider_claim_is_refused_and_changes_nothing(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    _, card_call = escalate(slack, asker, "Can I give a client my personal phone number?")
+    ts = card_call.response["ts"]
+    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
+    refusal = emu.wait_response(url, timeout=15)
+    assert refusal["response_type"] == "ephemeral"
+    assert "Only supervisors" in refusal["text"]
+    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
+    assert "Only supervisors" in emu.wait_response(url, timeout=15)["text"]
+    time.sleep(1)
+    assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 1  # never updated
+    assert "Open" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
+    assert not [c for c in emu.calls_to("conversations.open") if OUTSIDER in str(c.params)]
+
+
+def test_urgent_question_escalates_by_itself_and_reminds_once(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    _, answer = ask_dm(slack, asker, "The client threatened to hit me and I feel unsafe")
+    text = all_text(answer)
+    assert answer["blocks"][0]["text"]["text"].startswith(":rotating_light:")
+    assert "Do this now" in text and "supervisor has been alerted" in text
+    card = emu.wait_for(
+        "chat.postMessage",
+        lambda c: (
+            c.ok
+            and c.params["channel"] == SUPERVISOR_CHANNEL
+            and f"<@{asker}>" in c.params["text"]
+            and "Urgent" in c.params["text"]
+        ),
+        15,
+    )
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    assert [b["value"] for b in buttons(answer) if b["action_id"] == blocks.ADD_DETAILS] == [
+        escalation_id
+    ]
+    marker = blocks.REMINDER_MARKER + escalation_id
+
+    def is_reminder(call: ApiCall) -> bool:
+        return call.ok and call.params["blocks"][0].get("block_id") == marker
+
+    emu.wait_for("chat.postMessage", is_reminder, 20)  # unclaimed after 0.05 min
+    time.sleep(4)  # more than another reminder period
+    assert len([c for c in emu.calls_to("chat.postMessage") if is_reminder(c)]) == 1
+
+
+def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    event, answer = ask_dm(slack, asker, "Can I accept jewellery from a client?")
+    dm = event["channel"]
+    confirmation = emu.wait_response(click(slack, asker, dm, answer["ts"], blocks.ESCALATE), 15)
+    card = card_for(emu, asker)
+    assert confirmation["response_type"] == "ephemeral" and "Done" in confirmation["text"]
+    slack.interaction(
+        payloads.block_actions(
+            asker,
+            blocks.ADD_DETAILS,
+            None,
+            message={**confirmation, "ts": answer["ts"]},
+            channel_id=dm,
+            response_url=emu.new_response_url("actions", channel=dm, user=asker),
+            trigger_id=emu.new_trigger_id(),
+            is_ephemeral=True,
+        )
+    )
+    opened = emu.wait_for("views.open", lambda c: c.ok, 15)
+    modal = opened.response["view"]
+    ack = slack.interaction(
+        payloads.view_submission(
+            asker,
+            modal["callback_id"],
+            modal["private_metadata"],
+            {"details": {"details_text": "She insisted <!here>"}},
+            view_id=modal["id"],
+        )
+    )
+    assert ack.get("response_action") != "errors"
+    update = emu.wait_for(
+        "chat.update", lambda c: c.ok and c.params["ts"] == card.response["ts"], 15
+    )
+    assert update.params["channel"] == SUPERVISOR_CHANNEL
+    assert "She insisted &lt;!here&gt;" in all_text(update.params)
+    assert "<!here>" not in all_text(update.params)
+
+
+# --- App Home -----------------------------------------------------------------------------
+def test_app_home_is_published_with_queue_for_supervisors(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": asker,
+            "channel": emu.open_im(asker),
+            "tab": "home",
+            "event_ts": "1700000001.000100",
+        }
+    )
+    emu.wait_for("views.publish", lambda c: c.ok and c.params["user_id"] == asker, 15)
+    home = emu.home_view(asker)
+    assert "Your recent requests" in all_text(home) and "Supervisor queue" not in all_text(home)
+
+    escalate(slack, asker, "A client wants me to walk their dog after my shift")
+    slack.event(
+        {
+            "type": "app_home_opened",
+            "user": SUPERVISOR,
+            "channel": emu.open_im(SUPERVISOR),
+            "tab": "home",
+            "event_ts": "1700000002.000100",
+        }
+    )
+    emu.wait_for("views.publish", lambda c: c.ok and c.params["user_id"] == SUPERVISOR, 15)
+    home = emu.home_view(SUPERVISOR)
+    assert "Supervisor queue" in all_text(home)
+    assert blocks.CLAIM in [b["action_id"] for b in buttons(home)]
+
+
+# --- HTTP only ----------------------------------------------------------------------------
+def test_healthz_was_503_while_loading_then_200(bot: BotProcess) -> None:
+    if bot.mode != "http":
+        pytest.skip("HTTP mode only")
+    assert 503 in bot.health and bot.health[-1] == 200
+    assert bot.get("/healthz")[0] == 200
+
+
+def test_unsigned_and_stale_requests_are_rejected(bot: BotProcess, asker: str) -> None:
+    if bot.mode != "http":
+        pytest.skip("HTTP mode only")
+    emu = bot.emu
+    event = emu.post_user_message(asker, "Can I take a tip?")
+    body = signing_body(emu, event)
+    url = bot.url + "/slack/events"
+    assert signing.signed_post(url, body, "wrong-secret")[0] == 401
+    stale = int(time.time()) - 10 * 60
+    assert signing.signed_post(url, body, SIGNING_SECRET, timestamp=stale)[0] == 401
+    time.sleep(1)
+    assert not posts_to(emu, event["channel"])
