@@ -20,6 +20,7 @@ from bot.slack_text import (
     MAX_HEADER_TEXT,
     MAX_SECTION_TEXT,
     clip,
+    escape,
     markdown_to_mrkdwn,
     safe,
 )
@@ -160,7 +161,7 @@ def answer(reply: Reply, question_id: str, *, escalation_id: str | None = None) 
     )
     blocks.append(_answer_buttons(reply, question_id, escalation_id))
     lines.append("Next steps: " + " ".join(reply.next_steps))
-    return Message("\n".join(lines), blocks)
+    return Message(escape("\n".join(lines)), blocks)  # the fallback is mrkdwn too
 
 
 def _answer_buttons(reply: Reply, question_id: str, escalation_id: str | None) -> Block:
