@@ -88,10 +88,12 @@ class DeliveryWorker:
             self.settings.escalation_remind_urgent_minutes * 60,
         )
         delivered = 0
-        for job in self.storage.due_jobs(now):
-            if self._stop.is_set():
-                break
-            delivered += self._deliver(job)
+        while not self._stop.is_set():  # each pass frees the next job of each escalation
+            jobs = self.storage.due_jobs(now)
+            progress = sum(self._deliver(job) for job in jobs)
+            delivered += progress
+            if not progress:
+                return delivered
         return delivered
 
     def _deliver(self, job: Row) -> int:
