@@ -25,6 +25,8 @@ from index.store import Store, StoredPassage
 
 MAX_QUESTION_CHARS = 2000
 CANDIDATES = 50  # per retriever, before fusion
+CANDIDATES_URGENT = 10  # fused candidates searched for safety passages on urgent questions
+RELATED = 0.5  # a passage shown after the first must be at least this close, relative to it
 RRF_K = 60
 KEYWORD_WEIGHT = 0.5  # dense ranks better on field wording; keywords refine
 
@@ -201,14 +203,19 @@ class Engine:
         fused: list[tuple[int, float]] = []
 
         def pick(dense: list[tuple[int, float]], keyword: list[int]) -> list[int]:
-            fused[:] = _fuse(dense, keyword)[:top]
+            fused[:] = _fuse(dense, keyword)[: max(top, CANDIDATES_URGENT)]
             return [i for i, _ in fused]
 
         passages, dense, _ = self._search(question, vector, pick)
+        best = dense[0][1] if dense else 0.0
+        confident, urgent = self._judge.judge(question, vector, best)
         similarity = dict(dense)
         by_id = {p.id: p for p in passages}
         hits = [Hit(by_id[i], score, similarity.get(i, 0.0)) for i, score in fused if i in by_id]
-        confident, urgent = self._judge.judge(question, vector, dense[0][1] if dense else 0.0)
+        if urgent:  # safety guidance first, whatever else the question touches
+            hits.sort(key=lambda h: not h.passage.urgent)
+        # Passages far weaker than the best one are noise on a small screen.
+        hits = hits[:1] + [h for h in hits[1:top] if h.similarity >= RELATED * best]
         model, dim = self.embedder.name, self.embedder.dim
         takeaway = best_sentence(
             vector,

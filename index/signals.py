@@ -33,6 +33,15 @@ _EMERGENCY = re.compile(
 )
 # Rank penalty per place: a sentence from the best passage wins a near tie.
 _RANK_PENALTY = 0.02
+# A takeaway should tell the Home Pro what to do, not retell the situation.
+_ADVICE = re.compile(
+    r"^(say|tell|ask|thank|decline|explain|keep|leave|call|report|stop|avoid|offer|let|"
+    r"write|check|give|suggest|stay|get|make|don't|do not|never|always|only)\b|"
+    r"\b(should|shouldn't|must|don't|do not|never|not allowed|decline|politely|"
+    r"is fine|may be fine|is ok|it's ok|instead|supervisor|the office)\b",
+    re.IGNORECASE,
+)
+_ADVICE_BONUS = 0.08
 
 
 class Judge:
@@ -60,16 +69,28 @@ def best_sentence(
     question_vector: np.ndarray,
     candidates: Sequence[tuple[StoredPassage, np.ndarray]],
 ) -> str:
-    """The sentence of the top passages closest to the question, by precomputed vectors."""
+    """The sentence of the top passages that best answers the question.
+
+    Closeness to the question (from vectors computed at build time) decides, with a bonus for
+    sentences that give advice; fragments of quotations and lead-ins ending in ':' are skipped.
+    """
     best, best_score = "", -np.inf
     for rank, (passage, vectors) in enumerate(candidates):
         if len(vectors) != len(passage.sentences):
             continue
         scores = vectors @ question_vector - rank * _RANK_PENALTY
         for (start, end), vector, score in zip(passage.sentences, vectors, scores, strict=True):
-            if score > best_score and vector.any():  # zero: sentence fell past the window
-                best, best_score = passage.text[start:end].strip(), float(score)
+            sentence = passage.text[start:end].strip()
+            if not vector.any() or not _usable(sentence):  # zero: past the model's window
+                continue
+            score += _ADVICE_BONUS if _ADVICE.search(sentence) else 0.0
+            if score > best_score:
+                best, best_score = sentence, float(score)
     if not best and candidates:
-        passage = candidates[0][0]
-        best = passage.text.split("\n")[0].strip()
+        best = candidates[0][0].text.split("\n")[0].strip()
     return best
+
+
+def _usable(sentence: str) -> bool:
+    quotes = sentence.count('"') + sentence.count("\u201c") + sentence.count("\u201d")
+    return quotes % 2 == 0 and not sentence.endswith(":")

@@ -42,11 +42,25 @@ def test_takeaway_is_a_sentence_of_a_top_passage(engine: Engine) -> None:
 
 
 def test_to_dict_is_the_documented_json_shape(engine: Engine) -> None:
-    data = engine.ask("can I keep a cash tip?", top=2).to_dict()
+    data = engine.ask("can I accept a gift or a tip from a client?", top=2).to_dict()
     assert list(data) == ["question", "confident", "urgent", "takeaway", "passages"]
     assert len(data["passages"]) == 2
     assert set(data["passages"][0]) == {"doc", "section", "text", "score", "source"}
-    assert data["passages"][0]["section"] == "Cash tips"
+    assert [p["section"] for p in data["passages"]] == ["Cash tips", "Accepting gifts"]
+
+
+def test_weak_passages_are_not_shown(engine: Engine) -> None:
+    answer = engine.ask("my client stopped breathing")
+    first = answer.hits[0]
+    assert first.passage.citation == "Safety on the job > Medical emergencies"
+    assert all(h.similarity >= 0.5 * first.similarity for h in answer.hits[1:])
+    assert len(answer.hits) < 3
+
+
+def test_urgent_answers_put_safety_passages_first(engine: Engine) -> None:
+    answer = engine.ask("he said he'd hurt me if I don't lend him money")
+    assert answer.urgent
+    assert answer.hits[0].passage.doc == "Safety on the job"
 
 
 @pytest.mark.parametrize(
