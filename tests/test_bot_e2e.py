@@ -131,6 +131,27 @@ def escalate(slack: Delivery, user: str, question: str) -> tuple[dict[str, Any],
 
 
 # --- asking -------------------------------------------------------------------------------
+def test_a_failure_is_never_silent(slack: Delivery, asker: str) -> None:
+    """The answer cannot be posted: the asker still gets an apology with the supervisor button.
+
+    Runs first in each mode, before any escalation whose reminders could take the failure."""
+    emu = slack.emu
+    emu.fail_next("chat.postMessage", error="msg_too_long")
+    event = emu.post_user_message(asker, "Can I accept a box of chocolates?")
+    slack.event(event)
+    apology = wait_post(emu, event["channel"])
+    assert "Sorry, something went wrong" in apology.params["text"]
+    assert [b["action_id"] for b in buttons(apology.params)] == [blocks.ESCALATE]
+
+
+def test_unhandled_interactions_are_still_acknowledged(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    event, answer = ask_dm(slack, asker, "Can I accept a box of chocolates?")
+    payload = emu.message_button_payload(asker, event["channel"], answer["ts"], blocks.HELPFUL)
+    payload["actions"][0]["action_id"] = "some_retired_button"
+    slack.interaction(payload)  # raises unless acked (200 / envelope ack)
+
+
 def test_dm_question_gets_an_answer_with_citations_and_buttons(slack: Delivery, asker: str) -> None:
     _, answer = ask_dm(slack, asker, "A client offered me a cash tip of $50. Can I take it?")
     text = all_text(answer)
