@@ -6,6 +6,7 @@ each test uses its own asker so their DMs never mix.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 
 from bot import blocks
 from tests.bot_harness import (
+    APP_TOKEN,
+    BOT_TOKEN,
     OUTSIDER,
     PUBLIC_CHANNEL,
     SIGNING_SECRET,
@@ -346,35 +349,59 @@ def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: s
 
 
 # --- App Home -----------------------------------------------------------------------------
-def test_app_home_is_published_with_queue_for_supervisors(slack: Delivery, asker: str) -> None:
+def open_home(slack: Delivery, user: str) -> dict[str, Any]:
+    """Open the App Home tab; returns the view the bot published in answer."""
     emu = slack.emu
-    slack.event(
-        {
-            "type": "app_home_opened",
-            "user": asker,
-            "channel": emu.open_im(asker),
-            "tab": "home",
-            "event_ts": "1700000001.000100",
-        }
+    published = len([c for c in emu.calls_to("views.publish") if c.params["user_id"] == user])
+    slack.event(payloads.app_home_opened(user, view=emu.home_view(user)))
+    emu.wait_for(
+        "views.publish", lambda c: c.ok and c.params["user_id"] == user, 15, count=published + 1
     )
-    emu.wait_for("views.publish", lambda c: c.ok and c.params["user_id"] == asker, 15)
-    home = emu.home_view(asker)
-    assert "Your recent requests" in all_text(home) and "Supervisor queue" not in all_text(home)
+    home = emu.home_view(user)
+    assert home is not None
+    return home
 
-    escalate(slack, asker, "A client wants me to walk their dog after my shift")
-    slack.event(
-        {
-            "type": "app_home_opened",
-            "user": SUPERVISOR,
-            "channel": emu.open_im(SUPERVISOR),
-            "tab": "home",
-            "event_ts": "1700000002.000100",
-        }
+
+def test_app_home_shows_own_requests_and_the_queue_to_supervisors(
+    slack: Delivery, asker: str
+) -> None:
+    home = open_home(slack, asker)
+    assert "Your recent requests" in all_text(home) and "Supervisor queue" not in all_text(home)
+    assert "haven't asked" in all_text(home)
+
+    _, card = escalate(slack, asker, "A client wants me to walk their dog after my shift")
+    home = open_home(slack, asker)
+    assert "Open" in all_text(home) and "walk their dog" in all_text(home)
+    queue = open_home(slack, SUPERVISOR)
+    assert "Supervisor queue" in all_text(queue)
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    assert escalation_id in [b["value"] for b in buttons(queue) if b["action_id"] == blocks.CLAIM]
+
+
+def test_claim_from_app_home_is_authorized_too(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    _, card = escalate(slack, asker, "Can a client lend me their car for the weekend?")
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    ts = card.response["ts"]
+
+    open_home(slack, OUTSIDER)  # no Claim buttons there, so forge the click
+    slack.interaction(emu.home_button_payload(OUTSIDER, blocks.CLAIM, escalation_id))
+    refusal = wait_post(emu, emu.open_im(OUTSIDER))
+    assert "Only supervisors" in refusal.params["text"]
+    assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 1
+
+    open_home(slack, SUPERVISOR)
+    slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.CLAIM, escalation_id))
+    emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
+    assert f"Claimed by <@{SUPERVISOR}>" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
+    emu.wait_for(  # the Home is refreshed for the supervisor who clicked
+        "views.publish",
+        lambda c: (
+            c.params["user_id"] == SUPERVISOR
+            and f"Claimed by <@{SUPERVISOR}>" in json.dumps(c.params["view"])
+        ),
+        15,
     )
-    emu.wait_for("views.publish", lambda c: c.ok and c.params["user_id"] == SUPERVISOR, 15)
-    home = emu.home_view(SUPERVISOR)
-    assert "Supervisor queue" in all_text(home)
-    assert blocks.CLAIM in [b["action_id"] for b in buttons(home)]
 
 
 # --- HTTP only ----------------------------------------------------------------------------
@@ -397,3 +424,13 @@ def test_unsigned_and_stale_requests_are_rejected(bot: BotProcess, asker: str) -
     assert signing.signed_post(url, body, SIGNING_SECRET, timestamp=stale)[0] == 401
     time.sleep(1)
     assert not posts_to(emu, event["channel"])
+
+
+def test_logs_hold_no_tokens_and_no_question_text(bot: BotProcess) -> None:
+    """Runs last in each mode, over everything the bot logged for the tests above."""
+    log = bot.log()
+    assert "ready" in log
+    for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET):
+        assert secret not in log
+    for words in ("chocolates", "jewellery", "threatened", "walk their dog", "cash tip"):
+        assert words not in log
