@@ -53,7 +53,8 @@ def _own(row: Row) -> Block:
     if row["state"] == "claimed":
         state += f" by <@{row['claimed_by']}>"
     return blocks.section(
-        f"*{state}* \u00b7 {blocks.slack_date(row['created_at'])}\n>{safe(row['question'], 300)}"
+        f"*{state}* \u00b7 {blocks.slack_date(row['created_at'])}\n"
+        + blocks.quote(safe(row["question"], 300))
     )
 
 
@@ -61,7 +62,7 @@ def _queue_item(row: Row) -> list[Block]:
     kind = blocks.KIND_LABELS.get(row["kind"], row["kind"])
     text = (
         f"*{kind}* from <@{row['asker']}> \u00b7 {blocks.slack_date(row['created_at'])}\n"
-        f">{safe(row['question'], 500)}"
+        + blocks.quote(safe(row["question"], 500))
     )
     buttons = [blocks.button("Resolve", blocks.RESOLVE, row["id"])]
     if row["state"] == "open":

@@ -70,7 +70,7 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
             raise ConfigError(
                 f"SLACK_APP_TOKEN was refused by Slack: {exc.response.get('error')}"
             ) from None
-    log.info("ready (%s mode)", "HTTP" if server else "Socket Mode")
+    log.info("ready: %s", "HTTP" if server else "Socket Mode")
 
     stop.wait()
     log.info("shutting down")
