@@ -56,7 +56,9 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
     services.worker.start()
     if settings.retention_days:
         threading.Thread(
-            target=_retention, args=(services.storage, settings.retention_days, stop), daemon=True
+            target=apply_retention,
+            args=(services.storage, settings.retention_days, stop),
+            daemon=True,
         ).start()
 
     socket_mode = None
@@ -119,12 +121,13 @@ def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
 
 
-def _retention(storage: Storage, days: int, stop: threading.Event) -> None:
+def apply_retention(storage: Storage, days: int, stop: threading.Event) -> None:
     """Apply RETENTION_DAYS at startup and then once a day."""
-    while not stop.is_set():
+    while True:
         counts = storage.purge(time.time() - days * DAY)
         log.info("retention: purged %s", counts)
-        stop.wait(DAY)
+        if stop.wait(DAY):
+            return
 
 
 StartResponse = Callable[..., Any]
