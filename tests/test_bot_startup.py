@@ -46,6 +46,20 @@ def test_channel_without_the_bot_is_refused(emu: SlackEmulator, tmp_path: Path) 
     assert "SUPERVISOR_CHANNEL_ID" in line and "not found" in line
 
 
+def test_channel_the_bot_has_left_is_refused(tmp_path: Path) -> None:
+    """Slack can still describe a private channel the bot left (is_member false)."""
+    with SlackEmulator() as emu:
+        emu.register_method(
+            "conversations.info",
+            lambda req: {
+                "ok": True,
+                "channel": {"id": req.params["channel"], "is_private": True, "is_member": False},
+            },
+        )
+        line = refused(emu, tmp_path)
+    assert "SUPERVISOR_CHANNEL_ID" in line and "not a member" in line
+
+
 @pytest.mark.parametrize(
     ("args", "missing"),
     [
