@@ -103,8 +103,9 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
         "type": "button",
         "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT), "emoji": True},
         "action_id": action_id,
-        "value": value,
     }
+    if value:  # Slack rejects an empty value; an absent one is fine
+        element["value"] = value
     if style:
         element["style"] = style
     return element

@@ -176,3 +176,10 @@ def test_home_lists_own_requests_and_queue_only_for_supervisors(tmp_path: Path) 
 
 def test_slack_date_has_a_utc_fallback() -> None:
     assert blocks.slack_date(0) == "<!date^0^{date_short_pretty} at {time}|1970-01-01 00:00 UTC>"
+
+
+def test_apology_offers_the_supervisor_with_or_without_a_question() -> None:
+    with_question = button_list(blocks.apology(QID))
+    assert [(b["action_id"], b["value"]) for b in with_question] == [(blocks.ESCALATE, QID)]
+    without = button_list(blocks.apology())
+    assert without[0]["action_id"] == blocks.ESCALATE and "value" not in without[0]

@@ -199,6 +199,15 @@ def test_double_click_raises_one_escalation(parts) -> None:
     assert not escalations.escalate(question_id, OUTSIDER, "question", "ts3").changed
 
 
+def test_apology_button_escalates_without_a_question_once_per_message(parts) -> None:
+    storage, escalations, _ = parts
+    first = escalations.escalate("", ASKER, "question", "1700000000.000100")
+    again = escalations.escalate("", ASKER, "question", "1700000000.000100")
+    assert first.changed and not again.changed
+    assert "failed before it could answer" in first.escalation["question"]
+    assert storage.db["escalations"].count == 1
+
+
 def test_supervisor_list_is_paginated_and_cached(emu: SlackEmulator) -> None:
     for i in range(450):
         emu.set_member(SUPERVISOR_CHANNEL, f"U{i:08d}")
