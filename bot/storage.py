@@ -58,10 +58,10 @@ class Storage:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            db.commit()
         except BaseException:
-            db.rollback()
+            db.rollback()  # also after a failed COMMIT, so the connection stays usable
             raise
-        db.commit()
 
     def _create(self) -> None:
         db = self.db
