@@ -263,6 +263,25 @@ def test_escalate_claim_notifies_asker_and_opens_group_dm(slack: Delivery, asker
     assert emu.messages(group)[0]["ts"] == first.response["ts"]  # its first message
 
 
+def test_resolve_tells_the_asker_and_asks_whether_it_helped(slack: Delivery, asker: str) -> None:
+    emu = slack.emu
+    _, card_call = escalate(slack, asker, "Can I accept a watch from a client?")
+    ts = card_call.response["ts"]
+    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
+    emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
+    assert f"Resolved by <@{SUPERVISOR}>" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
+    assert buttons(emu.message(SUPERVISOR_CHANNEL, ts)) == []
+    dm = emu.open_im(asker)
+    notice = wait_post(emu, dm, count=2)  # after the answer
+    assert "resolved" in notice.params["text"]
+    assert [b["action_id"] for b in buttons(notice.params)] == [
+        blocks.RESOLUTION_HELPFUL,
+        blocks.RESOLUTION_NOT_HELPFUL,
+    ]
+    url = click(slack, asker, dm, notice.response["ts"], blocks.RESOLUTION_HELPFUL)
+    assert "Thanks for the feedback" in emu.wait_response(url, 15)["text"]
+
+
 def test_outsider_claim_is_refused_and_changes_nothing(slack: Delivery, asker: str) -> None:
     emu = slack.emu
     _, card_call = escalate(slack, asker, "Can I give a client my personal phone number?")
