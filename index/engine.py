@@ -103,7 +103,9 @@ class Engine:
         self.store = Store(Path(data_dir))
         self.progress = progress
         self.embedder = embedder or Embedder(model)
-        self._batcher = MicroBatcher(self.embedder.encode_queries)
+        self._batcher: MicroBatcher[tuple[str, int], Answer | Exception] = MicroBatcher(
+            self._answer_batch
+        )
         self._judge = Judge(self.embedder.encode_queries)
         self._lock = threading.RLock()
         self._index = None
@@ -147,7 +149,10 @@ class Engine:
         """Answer one question; safe to call from many threads at once."""
         text = check_question(question)
         self._keep_fresh()
-        return self._answer(text, self._batcher.encode(text), top)
+        result = self._batcher.submit((text, top))
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def ask_many(self, questions: Sequence[str], top: int = 3) -> list[Answer]:
         """Answer a batch of already-checked questions with one encode call."""
@@ -198,6 +203,20 @@ class Engine:
                 return found, dense, keyword
             self.refresh()
         raise RuntimeError("the index keeps changing under the search; try again")
+
+    def _answer_batch(self, items: Sequence[tuple[str, int]]) -> list[Answer | Exception]:
+        """The batcher's work: one encode for every queued question, then each answered.
+
+        A question that fails gets its own exception; the others still get their answers.
+        """
+        vectors = self.embedder.encode_queries([text for text, _ in items])
+        results: list[Answer | Exception] = []
+        for (text, top), vector in zip(items, vectors, strict=True):
+            try:
+                results.append(self._answer(text, vector, top))
+            except Exception as exc:
+                results.append(exc)
+        return results
 
     def _answer(self, question: str, vector: np.ndarray, top: int) -> Answer:
         fused: list[tuple[int, float]] = []
