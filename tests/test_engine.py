@@ -183,3 +183,13 @@ def test_model_is_loaded_once_per_engine(engine: Engine) -> None:
     engine.ask("can I take a tip")
     assert engine.embedder.model is engine.embedder.model
     assert time.perf_counter() - started < 60  # sanity only; speed lives in bench/
+
+
+def test_build_on_a_terminal_shows_a_progress_bar(
+    corpus: Path, tmp_path: Path, embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Engine(corpus, tmp_path / "data", embedder=embedder, progress=True)
+    err = capsys.readouterr().err
+    assert "Embedding" in err and "6/6" in err
+    Engine(corpus, tmp_path / "quiet", embedder=embedder, progress=False)
+    assert capsys.readouterr().err == ""
