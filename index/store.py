@@ -30,23 +30,13 @@ _STOPWORDS = frozenset(
 
 
 @dataclass(frozen=True)
-class StoredPassage:
-    """A passage as stored: `id` is its row in the FAISS index."""
+class StoredPassage(Passage):
+    """A passage as stored: `id` is its row in the FAISS index, `sentences` its takeaway
+    candidates as character spans of `text`."""
 
     id: int
-    doc: str
-    section: str
-    text: str
-    source: str
-    path: str
-    position: int
-    urgent: bool
     hash: str
     sentences: tuple[tuple[int, int], ...]
-
-    @property
-    def citation(self) -> str:
-        return f"{self.doc} > {self.section}"
 
 
 def keyword_query(question: str) -> str:
