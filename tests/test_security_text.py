@@ -1,0 +1,341 @@
+"""Mention injection and Block Kit limits, property-tested over arbitrary unicode.
+
+Every builder in `bot.blocks` and `bot.home` (and the Advisor that feeds them) gets hostile
+text wherever people or the knowledge pack supply text: questions, details, passages, their
+doc and section names, takeaways, safety steps. Whatever comes in:
+
+* no string anywhere in the payload carries `<` or `>` except the bot's own markup (`<@ID>`
+  for ids it holds, `<!date^...>`, and the `>` that starts a quoted line), and every `&` is
+  one of the three entities, so nothing can ping (`<!channel>`, `<!here>`, `<@U..>`,
+  `<!subteam^..>`) or link (`<url|label>`);
+* Slack's Block Kit limits hold, checked by hand and by slack_sdk's own models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block as SdkBlock
+from slack_sdk.models.views import View as SdkView
+
+from bot import blocks
+from bot.asking import Advisor
+from bot.compose import compose
+from bot.config import load_settings
+from bot.escalations import Escalations
+from bot.home import home_view
+from bot.storage import Storage
+from bot.views.details import details_modal
+from index import Answer, Hit, StoredPassage
+
+EXAMPLES = 300
+PROPERTY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# --- strategies ---------------------------------------------------------------------------
+SPECIALS = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123>",
+    "<@U0ALICE>",
+    "<!subteam^S1>",
+    "<!subteam^S1|@team>",
+    "<#C1>",
+    "<#C1|general>",
+    "<http://x|label>",
+    "<https://evil.example>",
+    "<mailto:a@b.c|mail>",
+    "<!date^1^{date}|x>",
+    "&",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&lt;!channel&gt;",
+    "<",
+    ">",
+    "@here",
+    "**bold**",
+    "\n",
+    "\n> ",
+    "- ",
+    " ",
+    "\u2026",
+)
+hostile = st.one_of(
+    st.text(),
+    st.lists(st.one_of(st.sampled_from(SPECIALS), st.text(max_size=12)), max_size=30).map("".join),
+)
+# Long inputs too, so the limits (and clipping next to entities) are exercised.
+hostile_long = st.one_of(
+    hostile,
+    st.builds(lambda s, n: (s or "<!here>&") * n, hostile, st.integers(1, 3000)),
+)
+slack_user = st.from_regex(r"[UW][A-Z0-9]{8,10}", fullmatch=True)
+hex_id = st.uuids().map(lambda u: u.hex)
+
+
+@st.composite
+def passages(draw: st.DrawFn) -> Hit:
+    passage = StoredPassage(
+        draw(st.integers(0, 10_000)),
+        draw(hostile),  # doc
+        draw(hostile),  # section
+        draw(hostile_long),  # text
+        draw(hostile),
+        "f.md",
+        0,
+        draw(st.booleans()),
+        "h",
+        (),
+    )
+    return Hit(passage, 1.0, 0.8)
+
+
+@st.composite
+def replies(draw: st.DrawFn) -> Any:
+    answer = Answer(
+        draw(hostile),
+        draw(st.booleans()),
+        draw(st.booleans()),
+        draw(hostile_long),  # takeaway
+        draw(st.lists(passages(), max_size=6)),
+    )
+    return compose(answer, draw(hostile_long))
+
+
+@st.composite
+def rows(draw: st.DrawFn, state: str | None = None) -> dict[str, Any]:
+    state = state or draw(st.sampled_from(sorted(blocks.STATE_LABELS)))
+    return {
+        "id": draw(hex_id),
+        "asker": draw(slack_user),
+        "question": draw(hostile_long),
+        "kind": draw(st.sampled_from(sorted(blocks.KIND_LABELS))),
+        "citations": json.dumps(draw(st.lists(hostile, max_size=8))),
+        "details": json.dumps(draw(st.lists(hostile_long, max_size=8))),
+        "state": state,
+        "claimed_by": draw(slack_user),
+        "closed_by": draw(slack_user),
+        "created_at": draw(st.floats(0, 4_000_000_000)),
+    }
+
+
+# --- the properties -----------------------------------------------------------------------
+OWN_MARKUP = re.compile(
+    r"<@[UW][A-Z0-9]{8,10}>"  # a mention of an id the bot holds (asker, supervisor)
+    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # blocks.slack_date
+)
+ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
+
+
+def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a payload, with where it sits (keys and values alike)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key, f"{path}.<key>")
+            yield from strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, f"{path}[{index}]")
+
+
+def assert_inert(payload: Any, own_ids: set[str]) -> None:
+    """No `<`, `>` or bare `&` but the bot's own markup, in any string of the payload."""
+    for where, text in strings(payload):
+        for token in OWN_MARKUP.findall(text):
+            if token.startswith("<@"):
+                assert token[2:-1] in own_ids, (where, token, text)
+        rest = OWN_MARKUP.sub("", text)
+        rest = "\n".join(line.removeprefix(">") for line in rest.split("\n"))  # quote marker
+        assert "<" not in rest and ">" not in rest, (where, text)
+        assert not ENTITY.search(rest), (where, text)
+
+
+def assert_block_limits(items: list[dict[str, Any]], ids: set[str]) -> None:
+    for block in items:
+        assert len(block.get("block_id", "")) <= 255
+        if block["type"] == "section":
+            assert 0 < len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert 0 < len(block["text"]["text"]) <= 150
+        if block["type"] == "context":
+            assert 0 < len(block["elements"]) <= 10
+            assert all(len(e["text"]) <= 3000 for e in block["elements"])
+        if block["type"] == "actions":
+            elements = block["elements"]
+            assert 0 < len(elements) <= 25
+            action_ids = [e["action_id"] for e in elements]
+            assert len(set(action_ids)) == len(action_ids)  # unique within the block
+            for element in elements:
+                assert element["type"] == "button"
+                assert 0 < len(element["text"]["text"]) <= 75
+                assert 0 < len(element["action_id"]) <= 255
+                if "value" in element:  # an id the bot made, never user text
+                    assert 0 < len(element["value"]) <= 2000
+                    assert element["value"] in ids, element
+        parsed = SdkBlock.parse(block)  # slack_sdk's own validators agree
+        assert parsed is not None, block
+        parsed.validate_json()
+
+
+def check_message(message: blocks.Message, ids: set[str], own_ids: set[str]) -> None:
+    payload = message.kwargs()
+    assert payload["text"].strip()  # the notification / screen-reader fallback
+    assert len(payload["text"]) <= 40_000
+    assert 0 < len(payload["blocks"]) <= 50
+    assert_block_limits(payload["blocks"], ids)
+    assert_inert(payload, own_ids)
+
+
+def row_ids(row: dict[str, Any]) -> tuple[set[str], set[str]]:
+    return {row["id"]}, {row["asker"], row["claimed_by"], row["closed_by"]}
+
+
+# --- answers ------------------------------------------------------------------------------
+@PROPERTY
+@given(reply=replies(), question_id=hex_id, escalation_id=st.one_of(st.none(), hex_id))
+def test_answer_is_inert_and_within_limits(reply: Any, question_id: str, escalation_id) -> None:
+    message = blocks.answer(reply, question_id, escalation_id=escalation_id)
+    check_message(message, {question_id, escalation_id}, set())
+
+
+@PROPERTY
+@given(text=hostile_long, question_id=st.one_of(st.just(""), hex_id))
+def test_notices_usage_and_apology_are_inert(text: str, question_id: str) -> None:
+    from bot.slack_text import safe
+
+    check_message(blocks.notice(safe(f"Sorry, {text}.", 500)), set(), set())
+    check_message(blocks.apology(question_id), {question_id}, set())
+    check_message(blocks.usage(), set(), set())
+
+
+# --- escalations --------------------------------------------------------------------------
+BUILDERS = {
+    "escalation_sent": blocks.escalation_sent,
+    "supervisor_card": blocks.supervisor_card,
+    "reminder": lambda row: blocks.reminder(row, 15),
+    "claimed_notice": blocks.claimed_notice,
+    "group_intro": blocks.group_intro,
+    "resolved_notice": blocks.resolved_notice,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_escalation_messages_are_inert_and_within_limits(name: str) -> None:
+    build = BUILDERS[name]
+
+    @PROPERTY
+    @given(row=rows())
+    def check(row: dict[str, Any]) -> None:
+        check_message(build(row), *row_ids(row))
+
+    check()
+
+
+@PROPERTY
+@given(row=rows(), minutes=st.floats(0.01, 10_000))
+def test_reminder_any_period_is_inert(row: dict[str, Any], minutes: float) -> None:
+    check_message(blocks.reminder(row, minutes), *row_ids(row))
+
+
+def test_details_modal_carries_the_id_only() -> None:
+    modal = details_modal("e" * 32)
+    assert modal["private_metadata"] == "e" * 32
+    SdkView(**modal).validate_json()
+
+
+# --- App Home -----------------------------------------------------------------------------
+class RowsStorage:
+    """Stands in for Storage: the Home reads only these two queries."""
+
+    def __init__(self, own: list[dict[str, Any]], queue: list[dict[str, Any]]) -> None:
+        self.own, self.waiting = own, queue
+
+    def escalations_of(self, asker: str, limit: int) -> list[dict[str, Any]]:
+        return self.own[:limit]
+
+    def queue(self, limit: int) -> list[dict[str, Any]]:
+        return self.waiting[:limit]
+
+
+class Membership:
+    def __init__(self, yes: bool) -> None:
+        self.yes = yes
+
+    def is_supervisor(self, user_id: str) -> bool:
+        return self.yes
+
+
+@PROPERTY
+@given(
+    user=slack_user,
+    own=st.lists(rows(), max_size=8),
+    queue=st.lists(st.one_of(rows("open"), rows("claimed")), max_size=30),
+    supervisor=st.booleans(),
+)
+def test_home_view_is_inert_and_within_limits(
+    user: str, own: list[dict[str, Any]], queue: list[dict[str, Any]], supervisor: bool
+) -> None:
+    view = home_view(user, RowsStorage(own, queue), Membership(supervisor))  # type: ignore[arg-type]
+    ids = {r["id"] for r in own + queue}
+    own_ids = {user} | {u for r in own + queue for u in (r["asker"], r["claimed_by"])}
+    assert view["type"] == "home" and 0 < len(view["blocks"]) <= 100
+    assert_block_limits(view["blocks"], ids)
+    assert_inert(view, own_ids)
+    SdkView(**view).validate_json()
+
+
+# --- the whole asking path ----------------------------------------------------------------
+class EchoEngine:
+    """A hostile engine: its answer and passages repeat the question back."""
+
+    def ask(self, question: str, top: int = 3) -> Answer:
+        passage = StoredPassage(1, question, question, question * 3, "s", "f.md", 0, False, "h", ())
+        urgent = "!" in question
+        return Answer(question, len(question) % 2 == 0, urgent, question, [Hit(passage, 1, 0.9)])
+
+
+class Nobody:
+    def is_supervisor(self, user_id: str) -> bool:
+        return False
+
+
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
+    data = tmp_path_factory.mktemp("advisor")
+    app_settings = load_settings(
+        {"BOUNDARY_DATA_DIR": str(data), "RATE_LIMIT_PER_MINUTE": "1000000"}
+    )
+    storage = Storage(Path(data))
+    escalations = Escalations(storage, Nobody(), lambda: None)  # type: ignore[arg-type]
+    return Advisor(EchoEngine(), storage, escalations, app_settings)  # type: ignore[arg-type]
+
+
+def test_advisor_replies_are_inert_whatever_is_asked(advisor: Advisor) -> None:
+    """Slack sends `&`, `<`, `>` as entities; the Advisor unescapes them for the engine, and
+    whatever comes back (here the question itself, as passage, citation and takeaway) is
+    escaped again on the way out: help, refusals, answers and urgent answers alike."""
+
+    @PROPERTY
+    @given(text=hostile_long, entities=st.booleans())
+    def check(text: str, entities: bool) -> None:
+        sent = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        message = advisor.reply("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
+        ids = {r["id"] for r in advisor.storage.db.query("SELECT id FROM questions")}
+        ids |= {r["id"] for r in advisor.storage.db.query("SELECT id FROM escalations")}
+        check_message(message, ids, set())
+
+    check()
