@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from index.batching import MicroBatcher
-from index.build import BuildReport, build, fingerprint, load_faiss
+from index.build import BuildReport, build, fingerprint, load_faiss, search
 from index.documents import load_documents
 from index.embedding import Embedder
 from index.errors import QuestionError
@@ -181,7 +181,7 @@ class Engine:
         index = self._index
         assert index is not None
         k = min(CANDIDATES, index.ntotal)
-        scores, ids = index.search(vector.reshape(1, -1), k) if k else (np.empty((1, 0)),) * 2
+        scores, ids = search(index, vector.reshape(1, -1), k) if k else (np.empty((1, 0)),) * 2
         dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
         return dense, self.store.keyword_search(question, CANDIDATES)
 
