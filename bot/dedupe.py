@@ -1,24 +1,41 @@
 """Handle each Slack delivery once: retries, replays and reconnects are acknowledged, not redone.
 
 Slack redelivers events it thinks were missed (`X-Slack-Retry-Num`, Socket Mode
-`retry_attempt`) with the same ids, so the key below is stored in SQLite when a delivery is
-first seen and any later copy is acked with 200 and dropped, across restarts too. The choice
-is at most once: a crash mid-answer loses that answer rather than risking two. Escalations
-do not depend on it: they are committed before any Slack call and delivered by the outbox.
+`retry_attempt`) with the same ids, and people double-click. Every delivery has a key (below)
+that all its copies share; the key is stored in SQLite (`processed_events`) before the
+listener runs, so it holds across restarts too, with a state:
+
+* `started` (and the id of this process run) when first seen, then `done` when its listener
+  finishes, answered or apologised (Bolt's listener completion handler);
+* a copy of a `done` key, or of a key this run is still working on, is acked and dropped;
+* a copy of a key still `started` by an earlier run was cut off by a crash (one bot process
+  per `bot.db`, so an earlier run's unfinished key is a dead one): it is handled again, so
+  the answer a crash interrupted is not lost.
+
+That makes answers exactly once except in the short gap between Slack accepting the answer
+and the key turning `done`: a crash there and a redelivery repeat the answer (at least once).
+Escalations do not depend on any of this: they are idempotent per question (or clicked
+message, or open urgent question), committed before any Slack call, and posted by the outbox.
 Double clicks are distinct deliveries (new `action_ts`); the services make those idempotent.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 
-from bot.storage import Storage
+from bot.storage import DUPLICATE, RESUMED, Storage
 
 log = logging.getLogger(__name__)
+
+CONTEXT_KEY = "dedupe_key"  # where the middleware leaves the key for the completion handler
 
 
 def dedupe_key(body: dict[str, Any]) -> str | None:
@@ -41,13 +58,57 @@ def dedupe_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def dedupe_middleware(storage: Storage) -> Callable[..., BoltResponse | None]:
-    def dedupe(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+class FinishDelivery(ListenerCompletionHandler):
+    """Marks a delivery's key `done` once its listener has run, after any handler before it."""
+
+    def __init__(self, storage: Storage, inner: ListenerCompletionHandler | None) -> None:
+        self.storage = storage
+        self.inner = inner
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        try:
+            if self.inner is not None:
+                self.inner.handle(request=request, response=response)
+        finally:
+            key = request.context.get(CONTEXT_KEY)
+            if key:
+                self.storage.finish_delivery(key)
+
+
+def dedupe_middleware(
+    storage: Storage, run_id: str | None = None
+) -> Callable[..., BoltResponse | None]:
+    """Bolt global middleware; `run_id` names this process run (fresh by default)."""
+    run = run_id or uuid.uuid4().hex
+    installed = threading.Lock()
+
+    def install_completion(context: BoltContext) -> None:
+        """Chain FinishDelivery into Bolt's listener runner (once; Bolt has no public hook)."""
+        runner = context.get("listener_runner")
+        with installed:
+            if runner is not None and not isinstance(
+                runner.listener_completion_handler, FinishDelivery
+            ):
+                runner.listener_completion_handler = FinishDelivery(
+                    storage, runner.listener_completion_handler
+                )
+
+    def dedupe(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> BoltResponse | None:
         key = dedupe_key(body)
-        if key is None or storage.first_time(key):
+        if key is None:
             next()
             return None
-        log.info("duplicate delivery acknowledged and skipped (%s)", key.split(":", 1)[0])
-        return BoltResponse(status=200, body="")
+        install_completion(context)
+        verdict = storage.claim_delivery(key, run, time.time())
+        if verdict == DUPLICATE:
+            log.info("duplicate delivery acknowledged and skipped (%s)", key.split(":", 1)[0])
+            return BoltResponse(status=200, body="")
+        if verdict == RESUMED:
+            log.info("redelivery of an unfinished delivery handled again (%s)", key.split(":")[0])
+        context[CONTEXT_KEY] = key
+        next()
+        return None
 
     return dedupe

@@ -58,6 +58,13 @@ class Escalations:
             existing = self.storage.open_escalation_for(question_id)
             if existing:
                 return Outcome(False, blocks.escalation_sent(existing), existing)
+        if question and kind == "urgent":
+            # The same urgent words from the same person while the first is still open: a
+            # Slack redelivery handled again after a crash (a new question row), or the person
+            # sending it twice. Supervisors already have it; one card is enough.
+            existing = self.storage.open_escalation_like(user_id, question["text"], kind)
+            if existing:
+                return Outcome(False, blocks.escalation_sent(existing), existing)
         row, created = self.storage.create_escalation(
             dedupe_key=f"{question_id or origin}:{kind}",
             question_id=question_id or "",

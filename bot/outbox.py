@@ -1,12 +1,24 @@
 """The delivery worker: posts what the escalation service queued, until Slack has it.
 
-Exactly once, as far as Slack allows: each job records `attempted_at` (committed) before its
-Slack call and `delivered_at` after it. A crash between the two leaves a job that may already
-be in the channel, so before posting again a card or reminder job looks for its own marker
-(`block_id`) in the channel history since that attempt and, if found, just records it. If the
-history cannot be read (missing scope, an emulator without it) the job posts again: a rare
-duplicate is better than a lost escalation. DMs to the asker are retried the same way but not
-reconciled (at least once). Failures back off exponentially, forever: an escalation must land.
+Exactly once, as far as Slack allows. Slack's chat.postMessage has no idempotency key, so a
+post whose outcome is unknown (the process died mid-call, the connection dropped, a 5xx) may
+or may not be in the channel. Cards and reminders therefore carry a marker (`block_id`), and:
+
+* each job commits `attempted_at` (and `attempts`) before its Slack call, and `delivered_at`
+  (with the card's ts, in the same commit) after it;
+* a job that was ever attempted before looks for its marker in the supervisor channel's
+  history since the job was queued, and if it is there just records it instead of posting;
+* card and reminder posts go through a client that retries 429s only (Slack did not act on
+  them); any other failure is handed back to this worker, which reschedules the job with
+  exponential backoff, so the retry goes through the history check above. slack_sdk's
+  connection and 5xx retries would re-post blindly, after a post that may have landed;
+* a history read that fails for a passing reason (429, 5xx, connection) fails the job, to be
+  retried; only a history that cannot be read at all (missing scope, unknown method) makes
+  the job post anyway: a rare duplicate is better than a lost escalation.
+
+DMs to the asker (claimed / group DM / resolved notices) are retried the same way but not
+reconciled: at least once. Failures back off exponentially, forever: an escalation must land.
+On start every pending job is due at once (`resume_pending`), whatever backoff it was in.
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
 from bot.config import Settings
@@ -29,18 +42,46 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 BACKOFF_BASE = 1.0
 BACKOFF_MAX = 300.0
-HISTORY_SLACK = 5.0  # seconds before `attempted_at` to search, for clock skew
+HISTORY_SLACK = 60.0  # seconds before the job was queued to search from, for clock skew
+POST_RETRIES = 3  # 429s waited out in place (Retry-After); everything else is rescheduled
+# History errors that will not go away by retrying: post without the check rather than never.
+HISTORY_UNREADABLE = frozenset(
+    {
+        "missing_scope",
+        "not_in_channel",
+        "channel_not_found",
+        "unknown_method",
+        "method_deprecated",
+        "not_allowed_token_type",
+    }
+)
+
+
+def marker_client(client: WebClient) -> WebClient:
+    """A copy of `client` for posts that must not be repeated blindly: 429 retries only."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        logger=client.logger,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=POST_RETRIES)],
+    )
 
 
 class DeliveryWorker:
     def __init__(self, storage: Storage, client: WebClient, settings: Settings) -> None:
         self.storage = storage
         self.client = client
+        self.poster = marker_client(client)
         self.settings = settings
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._handlers: dict[str, Callable[[Row, Row], None]] = {
+        # Each handler delivers one job; a card handler returns (channel, ts) to record.
+        self._handlers: dict[str, Callable[[Row, Row], tuple[str, str] | None]] = {
             "card": self._post_card,
             "card_update": self._update_card,
             "reminder": self._post_reminder,
@@ -57,6 +98,9 @@ class DeliveryWorker:
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
+        resumed = self.storage.resume_pending(time.time())
+        if resumed:
+            log.info("resuming %d pending deliveries", resumed)
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
         self._thread.start()
 
@@ -104,7 +148,7 @@ class DeliveryWorker:
             return 0
         self.storage.mark_attempt(job["id"], now)
         try:
-            self._handlers[job["job"]](job, row)
+            card = self._handlers[job["job"]](job, row)
         except Exception as exc:
             error = (
                 exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
@@ -120,19 +164,19 @@ class DeliveryWorker:
             )
             self.storage.reschedule(job["id"], time.time() + delay, str(error))
             return 0
-        self.storage.mark_delivered(job["id"], time.time())
+        self.storage.mark_delivered(job["id"], time.time(), card=card or None)
         return 1
 
     # --- handlers -------------------------------------------------------------------------
-    def _post_card(self, job: Row, row: Row) -> None:
+    def _post_card(self, job: Row, row: Row) -> tuple[str, str]:
         channel = self.settings.supervisor_channel_id
         ts = self._already_posted(job, channel, blocks.CARD_MARKER + row["id"])
         if ts is None:
-            response = self.client.chat_postMessage(
+            response = self.poster.chat_postMessage(
                 channel=channel, **blocks.supervisor_card(row).kwargs()
             )
             channel, ts = response["channel"], response["ts"]
-        self.storage.set_card(row["id"], channel, ts)
+        return channel, ts
 
     def _update_card(self, job: Row, row: Row) -> None:
         if row["card_ts"]:
@@ -152,18 +196,22 @@ class DeliveryWorker:
                 if row["kind"] == "urgent"
                 else self.settings.escalation_remind_minutes
             )
-            self.client.chat_postMessage(channel=channel, **blocks.reminder(row, minutes).kwargs())
+            self.poster.chat_postMessage(channel=channel, **blocks.reminder(row, minutes).kwargs())
 
     def _already_posted(self, job: Row, channel: str, marker: str) -> str | None:
-        """The ts of a message carrying `marker` posted since this job's last attempt."""
-        if not job["attempted_at"]:
-            return None
+        """The ts of a message carrying `marker` posted by an earlier attempt of this job.
+
+        Searched from when the job was queued, not from its last attempt: an attempt that
+        died before its own check must not hide the post of the attempt before it.
+        """
+        if not job["attempts"] and not job["attempted_at"]:
+            return None  # never tried: nothing can be there
         try:
             cursor = None
             while True:
                 page = self.client.conversations_history(
                     channel=channel,
-                    oldest=str(job["attempted_at"] - HISTORY_SLACK),
+                    oldest=f"{job['created_at'] - HISTORY_SLACK:.6f}",
                     limit=200,
                     cursor=cursor,
                 )
@@ -174,5 +222,8 @@ class DeliveryWorker:
                 if not cursor:
                     return None
         except SlackApiError as exc:
-            log.info("cannot check history before re-posting: %s", exc.response.get("error"))
+            error = exc.response.get("error")
+            if error not in HISTORY_UNREADABLE:
+                raise  # passing trouble: retry the job later, history check included
+            log.warning("cannot check history before re-posting (%s); posting again", error)
             return None

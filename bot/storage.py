@@ -23,6 +23,8 @@ import sqlite_utils
 DB_NAME = "bot.db"
 BUSY_TIMEOUT_MS = 30_000
 OPEN_STATES = ("open", "claimed")
+STARTED, DONE = "started", "done"  # states of a Slack delivery in processed_events
+NEW, RESUMED, DUPLICATE = "new", "resumed", "duplicate"  # claim_delivery verdicts
 CLOSED_STATES = ("resolved", "cancelled")
 
 Row = dict[str, Any]
@@ -148,14 +150,51 @@ class Storage:
         )
         db["outbox"].create_index(["delivered_at", "next_attempt_at"], if_not_exists=True)
         db["processed_events"].create({"key": str, "at": float}, pk="key", if_not_exists=True)
+        columns = db["processed_events"].columns_dict
+        if "state" not in columns:  # databases from before deliveries had a state
+            db["processed_events"].add_column("state", str, not_null_default=DONE)
+        if "owner" not in columns:
+            db["processed_events"].add_column("owner", str, not_null_default="")
 
     # --- dedupe ---------------------------------------------------------------------------
     def first_time(self, key: str) -> bool:
         """True exactly once per key, across threads and restarts (Slack retries, replays)."""
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO processed_events (key, at) VALUES (?, ?)", [key, time.time()]
+            "INSERT OR IGNORE INTO processed_events (key, at, state, owner) VALUES (?, ?, ?, '')",
+            [key, time.time(), DONE],
         )
         return cursor.rowcount == 1
+
+    def claim_delivery(self, key: str, owner: str, now: float) -> str:
+        """Claim one Slack delivery for handling by process run `owner`.
+
+        NEW: first sight; handle it. RESUMED: a previous run started it and died before
+        finishing (its owner differs and the state is still `started`); handle it again.
+        DUPLICATE: done already, or being handled by this run right now; skip it.
+        One bot process per `bot.db` is assumed, so another run's unfinished key is a dead one.
+        """
+        with self.transaction() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO processed_events (key, at, state, owner) "
+                "VALUES (?, ?, ?, ?)",
+                [key, now, STARTED, owner],
+            ).rowcount
+            if inserted:
+                return NEW
+            taken = db.execute(
+                "UPDATE processed_events SET owner = ?, at = ? "
+                "WHERE key = ? AND state = ? AND owner != ?",
+                [owner, now, key, STARTED, owner],
+            ).rowcount
+            return RESUMED if taken else DUPLICATE
+
+    def finish_delivery(self, key: str) -> None:
+        """The listener for this delivery has finished (answered, or apologised)."""
+        self.db.execute("UPDATE processed_events SET state = ? WHERE key = ?", [DONE, key])
+
+    def delivery_state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT state FROM processed_events WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
 
     # --- questions and feedback -----------------------------------------------------------
     def record_question(self, user_id: str, channel_id: str, source: str, text: str) -> str:
@@ -253,6 +292,15 @@ class Storage:
             "SELECT * FROM escalations WHERE question_id = ? AND state IN ('open', 'claimed') "
             "ORDER BY created_at LIMIT 1",
             [question_id],
+        )
+
+    def open_escalation_like(self, asker: str, question: str, kind: str) -> Row | None:
+        """An open or claimed escalation of this kind by this asker about the same text."""
+        return _one(
+            self.db,
+            "SELECT * FROM escalations WHERE asker = ? AND kind = ? AND question = ? "
+            "AND state IN ('open', 'claimed') ORDER BY created_at LIMIT 1",
+            [asker, kind, question],
         )
 
     def transition(
@@ -374,8 +422,22 @@ class Storage:
             [now, job_id],
         )
 
-    def mark_delivered(self, job_id: int, now: float) -> None:
-        self.db.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [now, job_id])
+    def mark_delivered(self, job_id: int, now: float, card: tuple[str, str] | None = None) -> None:
+        """The job is done; for a card, its (channel, ts) is recorded in the same commit."""
+        with self.transaction() as db:
+            db.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [now, job_id])
+            if card:
+                db.execute(
+                    "UPDATE escalations SET card_channel = ?, card_ts = ? WHERE id = "
+                    "(SELECT escalation_id FROM outbox WHERE id = ?)",
+                    [card[0], card[1], job_id],
+                )
+
+    def resume_pending(self, now: float) -> int:
+        """At startup: every undelivered job is due now, whatever backoff it was in."""
+        return self.db.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE delivered_at IS NULL", [now]
+        ).rowcount
 
     def reschedule(self, job_id: int, at: float, error: str) -> None:
         self.db.execute(
