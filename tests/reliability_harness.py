@@ -1,0 +1,426 @@
+"""Crash, retry and double-click scenarios against the real `boundary-bot serve` process.
+
+Shared by `tests/test_reliability_*.py` (small, fixed seeds) and `bench/reliability.py` (the
+same scenarios, larger). Each scenario plays Slack with the emulator, kills the bot with
+SIGKILL at seeded random moments, restarts it on the same `bot.db`, and returns figures that
+the callers assert on or report.
+
+Two things the emulator does not do by itself are added here:
+
+* `conversations.history` (newest first, `oldest` exclusive, cursor pages): the outbox reads
+  it to find a card an interrupted attempt may already have posted;
+* a `chat.postMessage` that Slack carries out but whose answer is lost (the connection is cut
+  after posting), the case that makes a blind retry post a second card. The emulator's own
+  `fail_next(drop_connection=True)` cuts the connection *before* posting.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot import blocks
+from bot.storage import DB_NAME, Storage
+from tests.bot_harness import SUPERVISOR_CHANNEL, BotProcess, bot_env, setup_workspace
+from tests.slack_emulator import SlackEmulator, payloads, web_api
+
+FAULTS = ("429", "500", "dropped", "slow", "answer_lost", "history_500")
+URGENT_TEXT = "A client shouted at me and threatened me and I feel unsafe. What should I do?"
+
+
+# --- emulator additions ---------------------------------------------------------------------
+def register_history(emu: SlackEmulator) -> None:
+    """`conversations.history` over the emulator's stored messages, as Slack pages it."""
+
+    def history(req: web_api.ApiRequest) -> dict[str, Any]:
+        params = req.params
+        oldest = float(params.get("oldest") or 0)
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        messages = [m for m in emu.messages(params["channel"]) if float(m["ts"]) > oldest][::-1]
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    emu.register_method("conversations.history", history)
+
+
+class AnswerLost(ConnectionAbortedError):
+    """Injected: the post went through, then the connection was cut before the answer."""
+
+
+class PostThenDrop:
+    """Make the next `times` posts to a channel land in Slack but lose their HTTP answer."""
+
+    def __init__(self, emu: SlackEmulator, channel: str = SUPERVISOR_CHANNEL) -> None:
+        self.channel = channel
+        self.pending = 0
+        self.injected = 0
+        self._lock = threading.Lock()
+        api = emu._api  # the emulator's own handler, wrapped: there is no public hook
+        _, post = web_api._HANDLERS["chat.postMessage"]
+
+        def handler(req: web_api.ApiRequest) -> dict[str, Any]:
+            try:
+                api._authenticate(req.token, "bot")
+                with api.ws.lock:
+                    body = post(api, req)
+            except web_api.ApiError as exc:
+                return exc.body
+            with self._lock:
+                if self.pending and req.params.get("channel") == self.channel:
+                    self.pending -= 1
+                    self.injected += 1
+                    raise AnswerLost("answer lost after posting (injected)")
+            return body
+
+        emu.register_method("chat.postMessage", handler)
+        server = emu._http
+        report = server.handle_error
+
+        def quiet(request: Any, client_address: Any) -> None:
+            # Injected, or the bot was killed before reading its answer: both expected here.
+            if not isinstance(sys.exc_info()[1], (AnswerLost, BrokenPipeError, ConnectionError)):
+                report(request, client_address)
+
+        server.handle_error = quiet  # type: ignore[method-assign]
+
+    def arm(self, times: int = 1) -> None:
+        with self._lock:
+            self.pending += times
+
+
+# --- figures --------------------------------------------------------------------------------
+@dataclass
+class Figures:
+    """What a scenario did and what it found; every count is over the whole run."""
+
+    starts: int = 0
+    kills: int = 0
+    kills_with_pending_deliveries: int = 0
+    clicks_sent: int = 0
+    clicks_acked: int = 0
+    clicks_repeated_after_crash: int = 0
+    double_clicks: int = 0
+    urgent_sent: int = 0
+    redeliveries_sent: int = 0
+    duplicates_skipped: int = 0  # bot log: acked and dropped by the dedupe middleware
+    unfinished_resumed: int = 0  # bot log: started by a dead run, handled again
+    injected: Counter = field(default_factory=Counter)  # failure kind -> times Slack failed
+    slow_posts: int = 0  # posts scripted to answer late (so a kill lands mid-post)
+    escalations_committed: int = 0
+    cards_exactly_once: int = 0
+    cards_duplicated: int = 0
+    cards_lost: int = 0
+    cards_orphaned: int = 0  # a card for an escalation bot.db does not have
+    reminders_exactly_once: int = 0
+    reminders_wrong: int = 0
+    acked_clicks_without_escalation: int = 0
+    urgent_escalations: int = 0
+    answers: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "injected"}
+        data["injected"] = dict(self.injected)
+        return data
+
+
+# --- the crash scenario ---------------------------------------------------------------------
+@dataclass
+class Click:
+    user: str
+    channel: str
+    message: dict[str, Any]
+    target: str  # the question id, or for a question-less (apology) button the message ts
+    envelopes: list[str] = field(default_factory=list)
+
+
+class CrashScenario:
+    """Bursts of escalations with SIGKILLs at random moments, then one last clean run.
+
+    Escalations come from "Talk to a supervisor" clicks on answers to questions on record
+    (seeded in bot.db), from the same button on apologies (no question), and from urgent DM
+    questions, which escalate by themselves. Double clicks and Slack redeliveries are mixed
+    in. Before each round, chat.postMessage is scripted to fail: 429, 500, dropped
+    connections, slow answers (so kills land mid-post) and posts whose answer is lost.
+    """
+
+    def __init__(self, tmp: Path, *, seed: int, rounds: int, burst_seconds: float) -> None:
+        self.tmp = tmp
+        self.rng = random.Random(seed)
+        self.rounds = rounds
+        self.burst_seconds = burst_seconds
+        self.figures = Figures()
+        self._fault_rng = random.Random(seed + 1)
+        self._fault_plan = self._plan_faults()
+        self.clicks: list[Click] = []
+        self.events: list[list[str]] = []  # per urgent DM message: its envelope ids
+        self._owner: dict[str, list[str]] = {}  # envelope id -> the list it belongs to
+        self._clicks_sent: list[str] = []  # envelope ids of clicks (not their redeliveries)
+        self._ts = 1_700_000_000
+        self._askers = [f"U0RA{i:03d}" for i in range(40)]
+        self._next_asker = 0
+
+    # -- running -------------------------------------------------------------------------
+    def run(self) -> Figures:
+        started = time.monotonic()
+        with SlackEmulator(bot_token=None) as emu:
+            self.emu = emu
+            setup_workspace(emu)
+            for user in self._askers:
+                emu.add_user(user, user.lower())
+            register_history(emu)
+            self.lost_answers = PostThenDrop(emu)
+            self.env = bot_env(emu, self.tmp)
+            self.storage = Storage(Path(self.env["BOUNDARY_DATA_DIR"]))
+            for number in range(self.rounds):
+                bot = self._start(number)
+                self._repeat_unacknowledged()
+                self._inject_failures(number)
+                self._burst(bot)
+                self._kill(bot)
+            bot = self._start(self.rounds)
+            self._repeat_unacknowledged()
+            self._drain()
+            bot.stop()
+            self._check()
+        self.figures.seconds = time.monotonic() - started
+        return self.figures
+
+    def _start(self, number: int) -> BotProcess:
+        log = self.tmp / f"bot-{number:02d}.log"
+        bot = BotProcess("socket", self.emu, self.env, log).start()
+        self.figures.starts += 1
+        return bot
+
+    def _kill(self, bot: BotProcess) -> None:
+        assert bot.proc is not None
+        bot.proc.kill()  # SIGKILL: no shutdown, no flush, mid-whatever it was doing
+        bot.proc.wait()
+        self.figures.kills += 1
+        if self.storage.pending_jobs():
+            self.figures.kills_with_pending_deliveries += 1
+        deadline = time.monotonic() + 10
+        while self.emu.socket_connection_count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _inject_failures(self, number: int) -> None:
+        """Script this round's failures (consumed in order by whichever posts come next).
+
+        The plan comes from its own seeded generator, independent of timing: every kind is
+        used within the first rounds (from the 3rd round on, kinds are drawn at random).
+        """
+        emu = self.emu
+        for kind in self._fault_plan[number]:
+            if kind == "429":
+                emu.fail_next("chat.postMessage", status=429, retry_after=1)
+            elif kind == "500":
+                emu.fail_next("chat.postMessage", status=500)
+            elif kind == "dropped":
+                emu.fail_next("chat.postMessage", drop_connection=True)
+            elif kind == "slow":  # the bot is likely killed while this post is in flight
+                emu.fail_next("chat.postMessage", delay=self._fault_rng.uniform(0.3, 1.5))
+                self.figures.slow_posts += 1
+            elif kind == "answer_lost":
+                self.lost_answers.arm()
+            else:
+                emu.fail_next("conversations.history", status=500, times=2)
+
+    def _plan_faults(self) -> list[list[str]]:
+        rng = self._fault_rng
+        kinds = list(FAULTS)
+        rng.shuffle(kinds)
+        plan: list[list[str]] = [[] for _ in range(self.rounds)]
+        for i, kind in enumerate(kinds):  # each kind once, spread over the first rounds
+            plan[min(i // 3, self.rounds - 1)].append(kind)
+        for faults in plan:
+            faults.extend(rng.choice(FAULTS) for _ in range(rng.randint(0, 2)))
+        return plan
+
+    # -- what Slack and people do --------------------------------------------------------
+    def _burst(self, bot: BotProcess) -> None:
+        rng = self.rng
+        kill_at = time.monotonic() + rng.uniform(0.3, self.burst_seconds)
+        while time.monotonic() < kill_at:
+            roll = rng.random()
+            if roll < 0.35:
+                self._click(self._new_target(question=True))
+            elif roll < 0.5:
+                self._click(self._new_target(question=False))
+            elif roll < 0.65:
+                self._urgent()
+            elif roll < 0.8 and self.clicks:
+                self._click(rng.choice(self.clicks))  # a double click: new action_ts
+                self.figures.double_clicks += 1
+            elif self._owner:
+                self._redeliver(rng.choice(self._all_envelopes()))
+            time.sleep(rng.uniform(0.0, 0.08))
+
+    def _asker(self) -> str:
+        self._next_asker = (self._next_asker + 1) % len(self._askers)
+        return self._askers[self._next_asker]
+
+    def _new_target(self, *, question: bool) -> Click:
+        """An answer (or an apology) in someone's DM, carrying "Talk to a supervisor"."""
+        user = self._asker()
+        channel = self.emu.open_im(user)
+        self._ts += 1
+        ts = f"{self._ts}.000100"
+        target = ts
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": blocks.ESCALATE,
+            "text": {"type": "plain_text", "text": "Talk to a supervisor"},
+        }
+        if question:
+            target = self.storage.record_question(
+                user, channel, "dm", f"Can I accept a gift from a client? (question {self._ts})"
+            )
+            button["value"] = target
+        message = {
+            "type": "message",
+            "ts": ts,
+            "user": self.emu.bot_user_id,
+            "bot_id": self.emu.bot_id,
+            "text": "answer",
+            "blocks": [{"type": "actions", "block_id": "answer_actions", "elements": [button]}],
+        }
+        click = Click(user, channel, message, target)
+        self.clicks.append(click)
+        return click
+
+    def _click(self, click: Click) -> None:
+        emu = self.emu
+        payload = payloads.block_actions(
+            click.user,
+            blocks.ESCALATE,
+            None,
+            message=click.message,
+            channel_id=click.channel,
+            response_url=emu.new_response_url(
+                "actions", channel=click.channel, user=click.user, message_ts=click.message["ts"]
+            ),
+            trigger_id=emu.new_trigger_id(),
+            team_id=emu.team_id,
+            api_app_id=emu.app_id,
+        )
+        envelope_id = emu.send_envelope("interactive", payload)
+        self._clicks_sent.append(envelope_id)
+        click.envelopes.append(envelope_id)
+        self._owner[envelope_id] = click.envelopes
+        self.figures.clicks_sent += 1
+
+    def _urgent(self) -> None:
+        user = self._asker()
+        self._ts += 1
+        event = self.emu.post_user_message(user, f"{URGENT_TEXT} (message {self._ts})")
+        envelope_id = self.emu.send_event(event)
+        self.events.append([envelope_id])
+        self._owner[envelope_id] = self.events[-1]
+        self.figures.urgent_sent += 1
+
+    def _redeliver(self, envelope_id: str) -> None:
+        """Slack's retry of a delivery: same payload, new envelope, retry_attempt + 1."""
+        again = self.emu.redeliver(envelope_id)
+        self._owner[envelope_id].append(again)
+        self._owner[again] = self._owner[envelope_id]
+        self.figures.redeliveries_sent += 1
+
+    def _all_envelopes(self) -> list[str]:
+        return list(self._owner)
+
+    def _repeat_unacknowledged(self) -> None:
+        """After a restart: Slack redelivers unacked events; people click unacked buttons again."""
+        emu = self.emu
+        for click in self.clicks:
+            if click.envelopes and not any(emu.ack_for(e) for e in click.envelopes):
+                self._click(click)
+                self.figures.clicks_repeated_after_crash += 1
+        for envelopes in self.events:
+            if not any(emu.ack_for(e) for e in envelopes):
+                self._redeliver(envelopes[0])
+
+    # -- the end -------------------------------------------------------------------------
+    def _drain(self, timeout: float = 60) -> None:
+        """Wait for every card and reminder of every committed escalation to be delivered."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            db = self._db()
+            waiting = db.execute(
+                "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL) + "
+                "(SELECT count(*) FROM escalations WHERE reminded = 0)"
+            ).fetchone()[0]
+            db.close()
+            if not waiting:
+                return
+            time.sleep(0.2)
+        self.figures.problems.append(f"deliveries still pending after {timeout}s")
+
+    def _db(self) -> sqlite3.Connection:
+        return sqlite3.connect(Path(self.env["BOUNDARY_DATA_DIR"]) / DB_NAME, timeout=30)
+
+    def _check(self) -> None:
+        f, emu = self.figures, self.emu
+        db = self._db()
+        rows = db.execute("SELECT id, question_id, dedupe_key FROM escalations").fetchall()
+        f.urgent_escalations = db.execute(
+            "SELECT count(*) FROM escalations WHERE kind = 'urgent'"
+        ).fetchone()[0]
+        db.close()
+        f.escalations_committed = len(rows)
+        markers: Counter = Counter()
+        for message in emu.messages(SUPERVISOR_CHANNEL):
+            for block in message.get("blocks") or []:
+                markers[block.get("block_id", "")] += 1
+        ids = {row[0] for row in rows}
+        for escalation_id in ids:
+            cards = markers[blocks.CARD_MARKER + escalation_id]
+            f.cards_exactly_once += cards == 1
+            f.cards_duplicated += cards > 1
+            f.cards_lost += cards == 0
+            reminders = markers[blocks.REMINDER_MARKER + escalation_id]
+            f.reminders_exactly_once += reminders == 1
+            f.reminders_wrong += reminders != 1
+        f.cards_orphaned = sum(
+            1
+            for marker in markers
+            if marker.startswith(blocks.CARD_MARKER)
+            and marker[len(blocks.CARD_MARKER) :] not in ids
+        )
+        by_question = {row[1] for row in rows}
+        by_key = {row[2] for row in rows}
+        f.clicks_acked = sum(1 for e in self._clicks_sent if emu.ack_for(e))
+        for click in self.clicks:
+            if any(emu.ack_for(e) for e in click.envelopes):
+                found = click.target in by_question or f"{click.target}:question" in by_key
+                if not found:
+                    f.acked_clicks_without_escalation += 1
+        for call in emu.calls:
+            if call.injected and call.method == "chat.postMessage":
+                f.injected["dropped" if call.status is None else str(call.status)] += 1
+            elif call.injected and call.method == "conversations.history":
+                f.injected[f"history_{call.status}"] += 1
+        f.injected["answer_lost"] = self.lost_answers.injected
+        for log in sorted(self.tmp.glob("bot-*.log")):
+            text = log.read_text(errors="replace")
+            f.duplicates_skipped += text.count("duplicate delivery acknowledged and skipped")
+            f.unfinished_resumed += text.count("redelivery of an unfinished delivery")
+        f.answers = sum(
+            1
+            for c in emu.calls_to("chat.postMessage")
+            if c.ok and str(c.params.get("channel", "")).startswith("D")
+        )
