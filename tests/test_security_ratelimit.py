@@ -1,0 +1,125 @@
+"""The per-user rate limit (default 20 questions a minute), through the real Advisor and
+Storage, with the limiter's clock moved by hand instead of sleeping."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot import blocks
+from bot.asking import RATE_LIMITED, Advisor
+from bot.config import load_settings
+from bot.escalations import Escalations
+from bot.storage import Storage
+from index import Answer, Hit, StoredPassage
+
+
+class CountingEngine:
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, top: int = 3) -> Answer:
+        with self._lock:
+            self.questions.append(question)
+        passage = StoredPassage(
+            doc="Gifts",
+            section="Tips",
+            text="Decline.",
+            source="s",
+            path="f.md",
+            position=0,
+            urgent=False,
+            id=1,
+            hash="h",
+            sentences=(),
+        )
+        return Answer(question, True, False, "Decline politely.", [Hit(passage, 1.0, 0.9)])
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Nobody:
+    def is_supervisor(self, user_id: str) -> bool:
+        return False
+
+
+@pytest.fixture
+def parts(tmp_path: Path) -> tuple[Advisor, CountingEngine, Storage, Clock]:
+    settings = load_settings({"BOUNDARY_DATA_DIR": str(tmp_path)})  # the defaults
+    storage = Storage(tmp_path)
+    engine = CountingEngine()
+    escalations = Escalations(storage, Nobody(), lambda: None)  # type: ignore[arg-type]
+    advisor = Advisor(engine, storage, escalations, settings)  # type: ignore[arg-type]
+    clock = Clock(10_000.0)
+    advisor.limiter.clock = clock
+    return advisor, engine, storage, clock
+
+
+def limited(message: blocks.Message) -> bool:
+    return message.text == RATE_LIMITED
+
+
+def test_default_is_twenty_a_minute_then_a_friendly_message(parts) -> None:
+    advisor, engine, storage, clock = parts
+    assert advisor.settings.rate_limit_per_minute == 20
+    start = clock.now
+    for i in range(20):  # spread over 38 s, by DM and by /boundary alike
+        clock.now = start + 2 * i
+        reply = advisor.reply("U1", "D1", ("dm", "command")[i % 2], f"May I take tip {i}?")
+        assert not limited(reply) and reply.text.startswith("Decline politely")
+    clock.now = start + 59
+    reply = advisor.reply("U1", "D1", "dm", "May I take tip 21?")
+    assert limited(reply)
+    assert "try again in a minute" in reply.text and "urgent" in reply.text  # friendly, useful
+    assert reply.blocks == [blocks.section(RATE_LIMITED)] and not any(
+        b["type"] == "actions" for b in reply.blocks
+    )
+    # No engine call, no question on record, no answer on record for the 21st.
+    assert len(engine.questions) == 20 and "May I take tip 21?" not in engine.questions
+    assert storage.db["questions"].count == 20
+    assert "tip 21" not in {r["text"] for r in storage.db["questions"].rows}
+
+    assert not limited(advisor.reply("U2", "D2", "dm", "May I take a tip?"))  # others unaffected
+    assert advisor.reply("U1", "D1", "dm", "help").text == blocks.usage().text  # help still works
+
+
+def test_the_window_slides_and_then_frees_up(parts) -> None:
+    advisor, engine, _, clock = parts
+    start = clock.now
+    for i in range(20):
+        clock.now = start + 2 * i
+        assert not limited(advisor.reply("U1", "D1", "dm", f"question {i}?"))
+    clock.now = start + 60.5  # the first question (at `start`) has left the window
+    assert not limited(advisor.reply("U1", "D1", "dm", "question 20?"))
+    assert limited(advisor.reply("U1", "D1", "dm", "question 21?"))
+    clock.now = start + 2 * 19 + 60.5  # every earlier question has left the window
+    answered = [not limited(advisor.reply("U1", "D1", "dm", f"later {i}?")) for i in range(21)]
+    assert answered == [True] * 19 + [False, False]  # "question 20?" still counts
+    assert len(engine.questions) == 20 + 1 + 19
+
+
+def test_a_burst_from_many_threads_lets_exactly_twenty_through(parts) -> None:
+    advisor, engine, storage, _ = parts
+    barrier = threading.Barrier(40)
+    results: list[bool] = []
+
+    def ask(i: int) -> None:
+        barrier.wait()
+        results.append(limited(advisor.reply("U9", "D9", "dm", f"burst question {i}?")))
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(False) == 20 and results.count(True) == 20
+    assert len(engine.questions) == 20 and storage.db["questions"].count == 20
