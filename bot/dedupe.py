@@ -14,6 +14,12 @@ listener runs, so it holds across restarts too, with a state:
 
 That makes answers exactly once except in the short gap between Slack accepting the answer
 and the key turning `done`: a crash there and a redelivery repeat the answer (at least once).
+
+Slack only redelivers what it did not see acknowledged, and Bolt acknowledges events (and
+`/boundary` acknowledges itself) before the work is done. So the body of an event or command
+is kept with its `started` key, and `replay_unfinished`, called once at startup, dispatches
+again every recent one a dead run left unfinished (each at most MAX_REPLAYS times). Clicks
+need no replay: the escalation is committed before the click is acknowledged.
 Escalations do not depend on any of this: they are idempotent per question (or clicked
 message, or open urgent question), committed before any Slack call, and posted by the outbox.
 Double clicks are distinct deliveries (new `action_ts`); the services make those idempotent.
@@ -21,6 +27,7 @@ Double clicks are distinct deliveries (new `action_ts`); the services make those
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -28,7 +35,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 
 from bot.storage import DUPLICATE, RESUMED, Storage
@@ -36,6 +43,9 @@ from bot.storage import DUPLICATE, RESUMED, Storage
 log = logging.getLogger(__name__)
 
 CONTEXT_KEY = "dedupe_key"  # where the middleware leaves the key for the completion handler
+RUN_ID = uuid.uuid4().hex  # this process run: a key another run left `started` is a dead one
+REPLAY_WINDOW = 3600.0  # seconds: older unfinished deliveries are not replayed
+MAX_REPLAYS = 2
 
 
 def dedupe_key(body: dict[str, Any]) -> str | None:
@@ -75,11 +85,14 @@ class FinishDelivery(ListenerCompletionHandler):
                 self.storage.finish_delivery(key)
 
 
-def dedupe_middleware(
-    storage: Storage, run_id: str | None = None
-) -> Callable[..., BoltResponse | None]:
-    """Bolt global middleware; `run_id` names this process run (fresh by default)."""
-    run = run_id or uuid.uuid4().hex
+def replayable(body: dict[str, Any]) -> bool:
+    """Events and slash commands are acknowledged before their work is done."""
+    return body.get("type") == "event_callback" or bool(body.get("command"))
+
+
+def dedupe_middleware(storage: Storage, run_id: str = RUN_ID) -> Callable[..., BoltResponse | None]:
+    """Bolt global middleware; `run_id` names this process run."""
+    run = run_id
     installed = threading.Lock()
 
     def install_completion(context: BoltContext) -> None:
@@ -101,7 +114,8 @@ def dedupe_middleware(
             next()
             return None
         install_completion(context)
-        verdict = storage.claim_delivery(key, run, time.time())
+        kept = json.dumps(body) if replayable(body) else None
+        verdict = storage.claim_delivery(key, run, time.time(), kept)
         if verdict == DUPLICATE:
             log.info("duplicate delivery acknowledged and skipped (%s)", key.split(":", 1)[0])
             return BoltResponse(status=200, body="")
@@ -112,3 +126,18 @@ def dedupe_middleware(
         return None
 
     return dedupe
+
+
+def replay_unfinished(app: App, storage: Storage, run_id: str = RUN_ID) -> int:
+    """Dispatch again the events and commands a dead run acknowledged but never finished.
+
+    Call once at startup, after the app is built. Each goes through the middleware above
+    (so it is claimed by this run, and a Slack redelivery of it is a duplicate); returns
+    how many were replayed.
+    """
+    bodies = storage.unfinished_deliveries(run_id, time.time() - REPLAY_WINDOW, MAX_REPLAYS)
+    for body in bodies:
+        app.dispatch(BoltRequest(body=json.loads(body), mode="socket_mode"))
+    if bodies:
+        log.info("replayed %d deliveries a previous run left unfinished", len(bodies))
+    return len(bodies)

@@ -155,6 +155,10 @@ class Storage:
             db["processed_events"].add_column("state", str, not_null_default=DONE)
         if "owner" not in columns:
             db["processed_events"].add_column("owner", str, not_null_default="")
+        if "body" not in columns:  # the delivery itself, kept only while it is `started`
+            db["processed_events"].add_column("body", str)
+        if "replays" not in columns:
+            db["processed_events"].add_column("replays", int, not_null_default=0)
 
     # --- dedupe ---------------------------------------------------------------------------
     def first_time(self, key: str) -> bool:
@@ -165,19 +169,20 @@ class Storage:
         )
         return cursor.rowcount == 1
 
-    def claim_delivery(self, key: str, owner: str, now: float) -> str:
+    def claim_delivery(self, key: str, owner: str, now: float, body: str | None = None) -> str:
         """Claim one Slack delivery for handling by process run `owner`.
 
         NEW: first sight; handle it. RESUMED: a previous run started it and died before
         finishing (its owner differs and the state is still `started`); handle it again.
         DUPLICATE: done already, or being handled by this run right now; skip it.
         One bot process per `bot.db` is assumed, so another run's unfinished key is a dead one.
+        `body` (the delivery as JSON) is kept until it is done, for `unfinished_deliveries`.
         """
         with self.transaction() as db:
             inserted = db.execute(
-                "INSERT OR IGNORE INTO processed_events (key, at, state, owner) "
-                "VALUES (?, ?, ?, ?)",
-                [key, now, STARTED, owner],
+                "INSERT OR IGNORE INTO processed_events (key, at, state, owner, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [key, now, STARTED, owner, body],
             ).rowcount
             if inserted:
                 return NEW
@@ -190,7 +195,23 @@ class Storage:
 
     def finish_delivery(self, key: str) -> None:
         """The listener for this delivery has finished (answered, or apologised)."""
-        self.db.execute("UPDATE processed_events SET state = ? WHERE key = ?", [DONE, key])
+        self.db.execute(
+            "UPDATE processed_events SET state = ?, body = NULL WHERE key = ?", [DONE, key]
+        )
+
+    def unfinished_deliveries(self, owner: str, since: float, max_replays: int) -> list[str]:
+        """Bodies of deliveries another (dead) run started after `since` and never finished,
+        each at most `max_replays` times (a delivery that kills the process is not retried
+        forever). Counts this replay."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT key, body FROM processed_events WHERE state = ? AND owner != ? "
+                "AND body IS NOT NULL AND at >= ? AND replays < ? ORDER BY at",
+                [STARTED, owner, since, max_replays],
+            ).fetchall()
+            for key, _ in rows:
+                db.execute("UPDATE processed_events SET replays = replays + 1 WHERE key = ?", [key])
+        return [body for _, body in rows]
 
     def delivery_state(self, key: str) -> str | None:
         row = self.db.execute("SELECT state FROM processed_events WHERE key = ?", [key]).fetchone()
