@@ -28,7 +28,13 @@ from typing import Any
 
 from bot import blocks
 from bot.storage import DB_NAME, Storage
-from tests.bot_harness import SUPERVISOR_CHANNEL, BotProcess, bot_env, setup_workspace
+from tests.bot_harness import (
+    SUPERVISOR_CHANNEL,
+    BotProcess,
+    Delivery,
+    bot_env,
+    setup_workspace,
+)
 from tests.slack_emulator import SlackEmulator, payloads, web_api
 
 FAULTS = ("429", "500", "dropped", "slow", "answer_lost", "history_500")
@@ -178,6 +184,7 @@ class CrashScenario:
     # -- running -------------------------------------------------------------------------
     def run(self) -> Figures:
         started = time.monotonic()
+        self.tmp.mkdir(parents=True, exist_ok=True)
         with SlackEmulator(bot_token=None) as emu:
             self.emu = emu
             setup_workspace(emu)
@@ -424,3 +431,161 @@ class CrashScenario:
             for c in emu.calls_to("chat.postMessage")
             if c.ok and str(c.params.get("channel", "")).startswith("D")
         )
+
+
+# --- the redelivery scenario ----------------------------------------------------------------
+QUESTIONS = (
+    "Can I accept a box of chocolates from a client?",
+    "A client offered me a cash tip. Can I take it?",
+    "Can I give a client my personal phone number?",
+    "A client wants to give me a watch. Can I accept it?",
+)
+
+
+@dataclass
+class Asked:
+    user: str
+    body: dict[str, Any]  # the event_callback, redelivered as is
+    channel: str
+    clicks: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RedeliveryScenario:
+    """Slack's retries and people's double clicks, across kills and restarts that switch
+    between Socket Mode and HTTP on one bot.db.
+
+    Each round starts the bot (modes alternate), asks new questions (each from a new
+    person), delivers each event again 0-3 times (Slack's retries: `retry_attempt` or
+    `X-Slack-Retry-Num`), clicks "Talk to a supervisor" on answers (some twice, some clicks
+    redelivered), redelivers events and clicks from earlier rounds, then kills the bot with
+    SIGKILL while answers are still being worked out. A last run redelivers every event once
+    more, as Slack does for those it never saw acknowledged.
+    """
+
+    def __init__(self, tmp: Path, *, seed: int, rounds: int, questions_per_round: int) -> None:
+        self.tmp = tmp
+        self.rng = random.Random(seed)
+        self.rounds = rounds
+        self.per_round = questions_per_round
+        self.asked: list[Asked] = []
+        self.figures = Figures()
+        self.events_delivered = 0
+        self.clicks_delivered = 0
+
+    def run(self) -> Figures:
+        started = time.monotonic()
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        with SlackEmulator(bot_token=None) as emu:
+            self.emu = emu
+            setup_workspace(emu)
+            register_history(emu)
+            self.env = bot_env(emu, self.tmp, ESCALATION_REMIND_MINUTES="60")
+            for number in range(self.rounds):
+                bot = self._start(number)
+                self._round(bot)
+                time.sleep(self.rng.uniform(0.0, 1.0))
+                bot.proc.kill()  # type: ignore[union-attr]
+                bot.proc.wait()  # type: ignore[union-attr]
+                self.figures.kills += 1
+            bot = self._start(self.rounds)
+            slack = Delivery(bot)
+            for asked in self.asked:
+                self._deliver(slack, asked.body, retry=1)
+                if asked.clicks:
+                    self._click(slack, asked.clicks[-1])  # its last click, redelivered
+            time.sleep(3)
+            bot.stop()
+            self._check()
+        self.figures.seconds = time.monotonic() - started
+        return self.figures
+
+    def _start(self, number: int) -> BotProcess:
+        mode = ("socket", "http")[number % 2]
+        bot = BotProcess(mode, self.emu, self.env, self.tmp / f"redeliver-{number:02d}.log")
+        self.figures.starts += 1
+        return bot.start()
+
+    def _round(self, bot: BotProcess) -> None:
+        rng, slack = self.rng, Delivery(bot)
+        self._ask(slack, self.per_round)
+        time.sleep(rng.uniform(0.5, 2.0))  # some answers arrive, some are still being worked out
+        for asked in rng.sample(self.asked, k=min(len(self.asked), self.per_round)):
+            answer = self._answer(asked)
+            if answer is None:
+                continue
+            if not asked.clicks or rng.random() < 0.3:  # a first click, or a double click
+                asked.clicks.append(
+                    self.emu.message_button_payload(
+                        asked.user, asked.channel, answer, blocks.ESCALATE
+                    )
+                )
+                self.figures.double_clicks += len(asked.clicks) > 1
+            self._click(slack, rng.choice(asked.clicks))  # a new click, or one redelivered
+        for asked in rng.sample(self.asked, k=min(len(self.asked), self.per_round // 2)):
+            self._deliver(slack, asked.body, retry=1 + rng.randrange(3))  # an older event
+        self._ask(slack, max(1, self.per_round // 3))  # the kill will find these in flight
+
+    def _ask(self, slack: Delivery, count: int) -> None:
+        rng, emu = self.rng, self.emu
+        for _ in range(count):
+            user = f"U0RD{len(self.asked):04d}"
+            emu.add_user(user, user.lower())
+            event = emu.post_user_message(user, rng.choice(QUESTIONS))
+            body = payloads.event_callback(
+                event, team_id=emu.team_id, api_app_id=emu.app_id, bot_user_id=emu.bot_user_id
+            )
+            self.asked.append(Asked(user, body, event["channel"]))
+            for retry in range(rng.choice((1, 1, 2, 3, 4))):  # the delivery, then retries
+                self._deliver(slack, body, retry)
+
+    def _deliver(self, slack: Delivery, body: dict[str, Any], retry: int) -> None:
+        slack.event_body(body, retry)
+        self.events_delivered += 1
+        self.figures.redeliveries_sent += retry > 0
+
+    def _click(self, slack: Delivery, payload: dict[str, Any]) -> None:
+        slack.interaction(payload)
+        self.clicks_delivered += 1
+        self.figures.clicks_sent += 1
+
+    def _answer(self, asked: Asked) -> str | None:
+        posts = [
+            c
+            for c in self.emu.calls_to("chat.postMessage")
+            if c.ok and c.params.get("channel") == asked.channel
+        ]
+        return posts[0].response["ts"] if posts else None
+
+    def _check(self) -> None:
+        f, emu = self.figures, self.emu
+        answers = Counter(
+            c.params["channel"]
+            for c in emu.calls_to("chat.postMessage")
+            if c.ok and str(c.params.get("channel", "")).startswith("D")
+        )
+        self.questions = len(self.asked)
+        self.answered_once = sum(answers[a.channel] == 1 for a in self.asked)
+        self.answered_twice = sum(answers[a.channel] > 1 for a in self.asked)
+        self.unanswered = sum(answers[a.channel] == 0 for a in self.asked)
+        db = sqlite3.connect(Path(self.env["BOUNDARY_DATA_DIR"]) / DB_NAME)
+        per_asker = Counter(row[0] for row in db.execute("SELECT asker FROM escalations"))
+        ids = [row[0] for row in db.execute("SELECT id FROM escalations")]
+        db.close()
+        clicked = [a for a in self.asked if a.clicks]
+        self.clicked = len(clicked)
+        f.escalations_committed = len(ids)
+        f.acked_clicks_without_escalation = sum(per_asker[a.user] == 0 for a in clicked)
+        self.escalations_duplicated = sum(n > 1 for n in per_asker.values())
+        markers: Counter = Counter()
+        for message in emu.messages(SUPERVISOR_CHANNEL):
+            for block in message.get("blocks") or []:
+                markers[block.get("block_id", "")] += 1
+        for escalation_id in ids:
+            cards = markers[blocks.CARD_MARKER + escalation_id]
+            f.cards_exactly_once += cards == 1
+            f.cards_duplicated += cards > 1
+            f.cards_lost += cards == 0
+        for log in sorted(self.tmp.glob("redeliver-*.log")):
+            text = log.read_text(errors="replace")
+            f.duplicates_skipped += text.count("duplicate delivery acknowledged and skipped")
+            f.unfinished_resumed += text.count("redelivery of an unfinished delivery")
