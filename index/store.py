@@ -46,6 +46,20 @@ def keyword_query(question: str) -> str:
     return " OR ".join(f'"{t}"' for t in terms)
 
 
+_PASSAGE_COLUMNS = (
+    "id",
+    "doc",
+    "section",
+    "text",
+    "source",
+    "path",
+    "position",
+    "urgent",
+    "hash",
+    "sentences",
+)
+
+
 class Store:
     """Thread-safe access to the index database: each thread gets its own connection."""
 
@@ -154,36 +168,53 @@ class Store:
     ) -> None:
         """Swap in a new set of passages and its metadata in one transaction.
 
+        Only rows that differ from the stored ones are written: every write also updates the
+        FTS5 index through the table's triggers, and rewriting all 10,000 rows of a large
+        corpus made up most of an incremental rebuild after a one-file edit. The result is
+        the same table and the same FTS5 index as a full rewrite.
+
         Cache entries of `model` that no passage uses any more are dropped, so the file does
         not grow with every edit.
         """
-        db = self.db
-        with db.conn:
-            db.execute("DELETE FROM passages")
-            db["passages"].insert_all(
-                (
-                    {
-                        "id": i,
-                        "doc": p.doc,
-                        "section": p.section,
-                        "text": p.text,
-                        "source": p.source,
-                        "path": p.path,
-                        "position": p.position,
-                        "urgent": int(p.urgent),
-                        "hash": p.content_hash,
-                        "sentences": json.dumps(list(spans)),
-                    }
-                    for i, (p, spans) in enumerate(zip(passages, sentences, strict=True))
-                ),
-                batch_size=500,
+        rows = [
+            (
+                i,
+                p.doc,
+                p.section,
+                p.text,
+                p.source,
+                p.path,
+                p.position,
+                int(p.urgent),
+                p.content_hash,
+                json.dumps(list(spans)),
             )
-            db.execute(
+            for i, (p, spans) in enumerate(zip(passages, sentences, strict=True))
+        ]
+        columns = ", ".join(_PASSAGE_COLUMNS)
+        conn = self.db.conn
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")  # read and rewrite under one write lock
+            stored = {row[0]: row for row in conn.execute(f"SELECT {columns} FROM passages")}
+            conn.execute("DELETE FROM passages WHERE id >= ?", [len(rows)])
+            conn.executemany(
+                f"UPDATE passages SET {', '.join(f'{c} = ?' for c in _PASSAGE_COLUMNS[1:])} "
+                "WHERE id = ?",
+                [(*row[1:], row[0]) for row in rows if row[0] in stored and stored[row[0]] != row],
+            )
+            conn.executemany(
+                f"INSERT INTO passages ({columns}) "
+                f"VALUES ({', '.join('?' * len(_PASSAGE_COLUMNS))})",
+                [row for row in rows if row[0] not in stored],
+            )
+            conn.execute(
                 "DELETE FROM embeddings WHERE model = ? "
                 "AND hash NOT IN (SELECT hash FROM passages)",
                 [model],
             )
-            db["meta"].insert_all(({"key": k, "value": v} for k, v in meta.items()), replace=True)
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(meta.items())
+            )
 
     def passages(self, ids: Sequence[int], build_id: str) -> list[StoredPassage] | None:
         """The passages with these ids, or None when the store was rebuilt since `build_id`."""
