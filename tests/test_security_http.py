@@ -420,6 +420,24 @@ def test_only_the_asker_cancels_their_open_escalation(
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 2  # posted, cancelled
 
 
+def test_only_the_asker_adds_details(slack: Delivery, bot: BotProcess, asker: str) -> None:
+    emu = bot.emu
+    escalation_id, ts = escalate(slack, asker, "A client keeps calling me at night, what now?")
+    for user in (OUTSIDER, SUPERVISOR):
+        ack = slack.interaction(
+            payloads.view_submission(
+                user,
+                "escalation_details",
+                escalation_id,
+                {"details": {"details_text": typed("ZQ someone else's details")}},
+            )
+        )
+        assert ack.get("response_action") == "errors"
+    time.sleep(1)
+    assert escalation_row(bot, escalation_id)["details"] == "[]"
+    assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 1
+
+
 # --- Slack API failures -------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("failure", "wait"),

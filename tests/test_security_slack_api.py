@@ -4,6 +4,7 @@ test vector, and retries through slack_sdk's handlers for the Web API and respon
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -97,6 +98,19 @@ def test_slack_test_vector_passes_the_bots_own_verification(
     assert app.dispatch(vector_request("")).status == 401
     # An independent HMAC agrees with Slack's published signature.
     assert signing.compute_signature(VECTOR_SECRET, VECTOR_TS, VECTOR_BODY) == VECTOR_SIGNATURE
+
+
+def test_rejected_requests_are_logged_without_their_contents(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bolt logs a rejected request's signature and whole body at INFO; the bot keeps only
+    the fact, so a forged or delayed request cannot put a question or response_url in logs."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="slack_bolt.RequestVerification")
+    assert app.dispatch(vector_request()).status == 401
+    assert "rejected a request" in caplog.text
+    for secret in ("roadrunner", "hooks.slack.com", "96rGlfmibIGlgcZRskXaIFfN", VECTOR_SIGNATURE):
+        assert secret not in caplog.text
 
 
 def test_listeners_get_a_client_with_the_bots_retry_handlers(app: App, emu: SlackEmulator) -> None:
