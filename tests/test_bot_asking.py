@@ -25,7 +25,18 @@ class StubEngine:
         if self.fail:
             raise RuntimeError("model crashed")
         text = check_question(question)
-        passage = StoredPassage(1, "Safety", "Threats", "Leave.", "s", "f.md", 0, True, "h", ())
+        passage = StoredPassage(
+            doc="Safety",
+            section="Threats",
+            text="Leave.",
+            source="s",
+            path="f.md",
+            position=0,
+            urgent=True,
+            id=1,
+            hash="h",
+            sentences=(),
+        )
         return Answer(text, True, "knife" in text, "Leave.", [Hit(passage, 1.0, 0.9)])
 
 

@@ -25,7 +25,18 @@ INJECTION = "<!channel> <!here> <!everyone> <@U999> <!subteam^S1> <https://evil.
 
 
 def passage(doc: str, section: str, text: str, urgent: bool = False) -> StoredPassage:
-    return StoredPassage(1, doc, section, text, "src", "f.md", 0, urgent, "h", ())
+    return StoredPassage(
+        doc=doc,
+        section=section,
+        text=text,
+        source="src",
+        path="f.md",
+        position=0,
+        urgent=urgent,
+        id=1,
+        hash="h",
+        sentences=(),
+    )
 
 
 def answer(confident: bool = True, urgent: bool = False, text: str = "Decline cash tips.") -> Any:
