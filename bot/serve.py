@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app, slack_client
 from bot.config import ConfigError, Settings
+from bot.dedupe import replay_unfinished
 from bot.services import Services, build_services
 from bot.storage import Storage
 from index import Engine
@@ -54,6 +55,7 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
     services = build_services(settings, engine, client)
     app = _bolt_app(settings, client, services)
     services.worker.start()
+    replay_unfinished(app, services.storage)  # what a killed run acknowledged but never did
     if settings.retention_days:
         threading.Thread(
             target=apply_retention,

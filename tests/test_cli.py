@@ -39,7 +39,7 @@ def test_ask_json_shape_and_index_reuse(workdir: Path) -> None:
     data = json.loads(result.stdout)
     assert data["question"] == question
     assert data["confident"] is True and data["urgent"] is False
-    assert [p["section"] for p in data["passages"]][0] == "Cash tips"
+    assert data["passages"][0]["section"] == "Cash tips"
     assert len(data["passages"]) == 2
     assert data["passages"][0]["score"] >= data["passages"][1]["score"]
     assert (workdir / "var" / "index.db").is_file()  # BOUNDARY_DATA_DIR defaults to ./var
