@@ -5,21 +5,15 @@ same scenarios, larger). Each scenario plays Slack with the emulator, kills the 
 SIGKILL at seeded random moments, restarts it on the same `bot.db`, and returns figures that
 the callers assert on or report.
 
-Two things the emulator does not do by itself are added here:
-
-* `conversations.history` (newest first, `oldest` exclusive, cursor pages): the outbox reads
-  it to find a card an interrupted attempt may already have posted;
-* a `chat.postMessage` that Slack carries out but whose answer is lost (the connection is cut
-  after posting), the case that makes a blind retry post a second card. The emulator's own
-  `fail_next(drop_connection=True)` cuts the connection *before* posting.
+Among the injected failures is a `chat.postMessage` to the supervisor channel that Slack
+carries out but whose answer is lost (`fail_next(drop_after=True)`): the case that makes a
+blind retry post a second card. The outbox reads `conversations.history` to find such a card.
 """
 
 from __future__ import annotations
 
 import random
 import sqlite3
-import sys
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,77 +29,10 @@ from tests.bot_harness import (
     bot_env,
     setup_workspace,
 )
-from tests.slack_emulator import SlackEmulator, payloads, web_api
+from tests.slack_emulator import SlackEmulator, payloads
 
 FAULTS = ("429", "500", "dropped", "slow", "answer_lost", "history_500")
 URGENT_TEXT = "A client shouted at me and threatened me and I feel unsafe. What should I do?"
-
-
-# --- emulator additions ---------------------------------------------------------------------
-def register_history(emu: SlackEmulator) -> None:
-    """`conversations.history` over the emulator's stored messages, as Slack pages it."""
-
-    def history(req: web_api.ApiRequest) -> dict[str, Any]:
-        params = req.params
-        oldest = float(params.get("oldest") or 0)
-        limit = int(params.get("limit") or 100)
-        start = int(params.get("cursor") or 0)
-        messages = [m for m in emu.messages(params["channel"]) if float(m["ts"]) > oldest][::-1]
-        page = messages[start : start + limit]
-        more = start + limit < len(messages)
-        return {
-            "ok": True,
-            "messages": page,
-            "has_more": more,
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
-        }
-
-    emu.register_method("conversations.history", history)
-
-
-class AnswerLost(ConnectionAbortedError):
-    """Injected: the post went through, then the connection was cut before the answer."""
-
-
-class PostThenDrop:
-    """Make the next `times` posts to a channel land in Slack but lose their HTTP answer."""
-
-    def __init__(self, emu: SlackEmulator, channel: str = SUPERVISOR_CHANNEL) -> None:
-        self.channel = channel
-        self.pending = 0
-        self.injected = 0
-        self._lock = threading.Lock()
-        api = emu._api  # the emulator's own handler, wrapped: there is no public hook
-        _, post = web_api._HANDLERS["chat.postMessage"]
-
-        def handler(req: web_api.ApiRequest) -> dict[str, Any]:
-            try:
-                api._authenticate(req.token, "bot")
-                with api.ws.lock:
-                    body = post(api, req)
-            except web_api.ApiError as exc:
-                return exc.body
-            with self._lock:
-                if self.pending and req.params.get("channel") == self.channel:
-                    self.pending -= 1
-                    self.injected += 1
-                    raise AnswerLost("answer lost after posting (injected)")
-            return body
-
-        emu.register_method("chat.postMessage", handler)
-        server = emu._http
-        report = server.handle_error
-
-        def quiet(request: Any, client_address: Any) -> None:
-            # Injected, or the bot was killed before reading its answer: both expected here.
-            if not isinstance(sys.exc_info()[1], (AnswerLost, BrokenPipeError, ConnectionError)):
-                report(request, client_address)
-
-        server.handle_error = quiet  # type: ignore[method-assign]
-
-    def arm(self, times: int = 1) -> None:
-        with self._lock:
-            self.pending += times
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -190,8 +117,6 @@ class CrashScenario:
             setup_workspace(emu)
             for user in self._askers:
                 emu.add_user(user, user.lower())
-            register_history(emu)
-            self.lost_answers = PostThenDrop(emu)
             self.env = bot_env(emu, self.tmp)
             self.storage = Storage(Path(self.env["BOUNDARY_DATA_DIR"]))
             for number in range(self.rounds):
@@ -243,7 +168,7 @@ class CrashScenario:
                 emu.fail_next("chat.postMessage", delay=self._fault_rng.uniform(0.3, 1.5))
                 self.figures.slow_posts += 1
             elif kind == "answer_lost":
-                self.lost_answers.arm()
+                emu.fail_next("chat.postMessage", drop_after=True, channel=SUPERVISOR_CHANNEL)
             else:
                 emu.fail_next("conversations.history", status=500, times=2)
 
@@ -418,10 +343,12 @@ class CrashScenario:
                     f.acked_clicks_without_escalation += 1
         for call in emu.calls:
             if call.injected and call.method == "chat.postMessage":
-                f.injected["dropped" if call.status is None else str(call.status)] += 1
+                if call.status is None:  # cut before posting, or after (the answer lost)
+                    f.injected["dropped" if call.response is None else "answer_lost"] += 1
+                else:
+                    f.injected[str(call.status)] += 1
             elif call.injected and call.method == "conversations.history":
                 f.injected[f"history_{call.status}"] += 1
-        f.injected["answer_lost"] = self.lost_answers.injected
         for log in sorted(self.tmp.glob("bot-*.log")):
             text = log.read_text(errors="replace")
             f.duplicates_skipped += text.count("duplicate delivery acknowledged and skipped")
@@ -478,7 +405,6 @@ class RedeliveryScenario:
         with SlackEmulator(bot_token=None) as emu:
             self.emu = emu
             setup_workspace(emu)
-            register_history(emu)
             self.env = bot_env(emu, self.tmp, ESCALATION_REMIND_MINUTES="60")
             for number in range(self.rounds):
                 bot = self._start(number)

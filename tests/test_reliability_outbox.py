@@ -1,8 +1,8 @@
 """The outbox posts each card exactly once when Slack's answer is lost or an attempt dies
 part-way, and the dedupe store tells a finished delivery from one a crash cut off.
 
-Fast (no model): the escalation service and delivery worker against the emulator, with
-the `conversations.history` and lost-answer additions from `tests/reliability_harness.py`.
+Fast (no model): the escalation service and delivery worker against the emulator, which
+can lose a post's answer after carrying it out (`fail_next(drop_after=True)`).
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from bot.outbox import DeliveryWorker
 from bot.storage import DONE, DUPLICATE, NEW, RESUMED, STARTED, Storage
 from bot.supervisors import Supervisors
 from tests.bot_harness import ASKER, BOT_TOKEN, SUPERVISOR_CHANNEL, setup_workspace
-from tests.reliability_harness import PostThenDrop, register_history
 from tests.slack_emulator import SlackEmulator
+
+
+def lose_next_card_answer(emu: SlackEmulator) -> None:
+    emu.fail_next("chat.postMessage", drop_after=True, channel=SUPERVISOR_CHANNEL)
 
 
 @pytest.fixture
 def emu():
     with SlackEmulator() as emulator:
         setup_workspace(emulator)
-        register_history(emulator)
         yield emulator
 
 
@@ -73,7 +75,7 @@ def test_a_post_whose_answer_was_lost_is_found_not_posted_again(emu, parts) -> N
     connection retry would post a second card; the outbox retries via the history check."""
     storage, escalations, worker = parts
     row = escalate(storage, escalations)
-    PostThenDrop(emu).arm()
+    lose_next_card_answer(emu)
     assert worker.run_once() == 0  # the attempt failed as far as the bot can tell...
     assert len(cards(emu, row["id"])) == 1  # ...but the card is in the channel
     assert worker.run_once(now=time.time() + 60) == 1
@@ -109,7 +111,7 @@ def test_an_attempt_that_died_before_its_check_does_not_hide_the_first_post(emu,
 def test_a_history_that_fails_for_now_fails_the_job_rather_than_post_blindly(emu, parts) -> None:
     storage, escalations, worker = parts
     row = escalate(storage, escalations)
-    PostThenDrop(emu).arm()
+    lose_next_card_answer(emu)
     worker.run_once()  # posted, answer lost
     emu.fail_next("conversations.history", status=500, times=4)  # beyond slack_sdk's retries
     assert worker.run_once(now=time.time() + 60) == 0

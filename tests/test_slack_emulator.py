@@ -391,6 +391,36 @@ def test_dropped_connection_retried_by_default_handler(emu: SlackEmulator) -> No
         client.auth_test()
 
 
+def test_answer_lost_after_posting_for_one_channel(emu: SlackEmulator) -> None:
+    client = WebClient(token=BOT_TOKEN, base_url=emu.api_url)
+    client.retry_handlers = []
+    emu.fail_next("chat.postMessage", drop_after=True, channel="C0SUPER")
+    assert client.chat_postMessage(channel=emu.open_im("U0ALICE"), text="a DM")["ok"]
+    with pytest.raises((ConnectionError, urllib.error.URLError)):
+        client.chat_postMessage(channel="C0SUPER", text="posted, answer lost")
+    assert [m["text"] for m in emu.messages("C0SUPER")] == ["posted, answer lost"]
+    lost = emu.calls_to("chat.postMessage")[-1]
+    assert lost.injected and lost.status is None and lost.response["ok"]
+    assert client.chat_postMessage(channel="C0SUPER", text="next")["ok"]  # used up
+
+
+def test_conversations_history_newest_first_with_pages(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    sent = [client.chat_postMessage(channel="C0SUPER", text=f"m{i}")["ts"] for i in range(5)]
+    first = client.conversations_history(channel="C0SUPER", limit=2, oldest=sent[0])
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3"]  # `oldest` is exclusive
+    assert first["has_more"]
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel="C0SUPER", limit=5, oldest=sent[0], cursor=cursor)
+    assert [m["text"] for m in rest["messages"]] == ["m2", "m1"]
+    assert not rest["has_more"] and rest["response_metadata"]["next_cursor"] == ""
+    emu.bot_scopes.discard("channels:history")
+    with pytest.raises(SlackApiError) as excinfo:
+        client.conversations_history(channel="C0SUPER")
+    assert api_error(excinfo) == "missing_scope"
+
+
 def test_delay_injection(emu: SlackEmulator, client: WebClient) -> None:
     emu.fail_next("auth.test", delay=0.3)
     started = time.monotonic()

@@ -31,6 +31,7 @@ BOT_SCOPES: frozenset[str] = frozenset(
         "channels:read",
         "channels:history",
         "groups:read",
+        "groups:history",
         "users:read",
     }
 )

@@ -344,6 +344,8 @@ class SlackEmulator:
         error: str | None = None,
         times: int = 1,
         drop_connection: bool = False,
+        drop_after: bool = False,
+        channel: str | None = None,
         delay: float = 0.0,
         extra: dict[str, Any] | None = None,
     ) -> None:
@@ -357,6 +359,9 @@ class SlackEmulator:
         * ``error="channel_not_found"`` -> HTTP 200 ``{"ok": false, "error": ...}``
           (+ ``extra`` fields);
         * ``drop_connection=True`` -> close the socket without answering;
+        * ``drop_after=True`` -> carry the call out (the message is posted), then close the
+          socket before answering: the answer is lost, as when a connection breaks late;
+        * ``channel="C1"`` -> only calls for that channel consume the failure;
         * ``delay=s`` -> sleep first (alone: a slow but normal answer).
         """
         self._failures.add(
@@ -367,6 +372,8 @@ class SlackEmulator:
                 retry_after=retry_after,
                 times=times,
                 drop_connection=drop_connection,
+                drop_after=drop_after,
+                channel=channel,
                 delay=delay,
                 extra=extra,
             ),

@@ -147,10 +147,19 @@ class _Handler(BaseHTTPRequestHandler):
             raw_body=raw,
         )
 
-        failure = backend.failures.take(method)
+        failure = backend.failures.take(method, call.params.get("channel"))
         if failure is not None:
             if failure.delay > 0:
                 time.sleep(failure.delay)
+            if failure.drop_after:
+                result = backend.api.handle(
+                    ApiRequest(method=method, params=call.params, token=token)
+                )
+                call.injected = True
+                call.status, call.response = None, result.body
+                backend.calls.record(call)
+                self._drop()
+                return
             if failure.drop_connection:
                 call.injected = True
                 backend.calls.record(call)

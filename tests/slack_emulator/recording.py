@@ -114,6 +114,8 @@ class Failure:
     error: str | None = None
     retry_after: int | None = None
     drop_connection: bool = False
+    drop_after: bool = False  #: carry the call out, then cut the connection before answering
+    channel: str | None = None  #: only calls with this ``channel`` parameter consume it
     delay: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
     remaining: int = 1
@@ -139,6 +141,8 @@ def make_failure(
     drop_connection: bool,
     delay: float,
     extra: dict[str, Any] | None,
+    drop_after: bool = False,
+    channel: str | None = None,
 ) -> Failure:
     """Normalise ``fail_next`` arguments: 429 implies ``ratelimited`` + ``Retry-After``."""
     if times < 1:
@@ -149,13 +153,15 @@ def make_failure(
         retry_after = 1
     if error is None and status != 200:
         error = _DEFAULT_ERRORS.get(status, "fatal_error")
-    if status == 200 and error is None and not drop_connection and delay <= 0:
-        raise ValueError("fail_next needs status, error, drop_connection or delay")
+    if status == 200 and error is None and not (drop_connection or drop_after) and delay <= 0:
+        raise ValueError("fail_next needs status, error, drop_connection, drop_after or delay")
     return Failure(
         status=status,
         error=error,
         retry_after=retry_after,
         drop_connection=drop_connection,
+        drop_after=drop_after,
+        channel=channel,
         delay=delay,
         extra=dict(extra or {}),
         remaining=times,
@@ -173,15 +179,17 @@ class FailurePlan:
         with self._lock:
             self._queue.setdefault(method, []).append(failure)
 
-    def take(self, method: str) -> Failure | None:
+    def take(self, method: str, channel: Any = None) -> Failure | None:
+        """The first scripted failure for `method` (or "*") that applies to `channel`."""
         with self._lock:
             for key in (method, "*"):
-                queue = self._queue.get(key)
-                if queue:
-                    failure = queue[0]
+                queue = self._queue.get(key) or []
+                for failure in queue:
+                    if failure.channel is not None and failure.channel != channel:
+                        continue
                     failure.remaining -= 1
                     if failure.remaining <= 0:
-                        queue.pop(0)
+                        queue.remove(failure)
                     return failure
             return None
 

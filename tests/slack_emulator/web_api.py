@@ -175,6 +175,9 @@ class WebApi:
             "mpim": "mpim:read",
         }[conv.kind]
 
+    def history_scope_for(self, conv: Conversation) -> str:
+        return self.read_scope_for(conv).replace(":read", ":history")
+
     def conversation_object(
         self, conv: Conversation, *, include_num_members: bool = False
     ) -> dict[str, Any]:
@@ -491,6 +494,31 @@ def _chat_post_message(api: WebApi, req: ApiRequest) -> dict[str, Any]:
     api.ws.store_message(conv.id, message)
     body.update(ts=ts, message=message)
     return body
+
+
+@method("conversations.history")
+def _conversations_history(api: WebApi, req: ApiRequest) -> dict[str, Any]:
+    """Newest first; `oldest`/`latest` exclusive as Slack documents; cursor pagination."""
+    conv = api.visible_conversation(req.params.get("channel"))
+    api.require_scope(api.history_scope_for(conv))
+    oldest = float(req.params.get("oldest") or 0)
+    latest = float(req.params.get("latest") or "inf")
+    limit = int(req.params.get("limit") or 100)
+    start = int(req.params.get("cursor") or 0)
+    messages = [
+        copy.deepcopy(m.latest)
+        for m in api.ws.messages.get(conv.id, [])
+        if not m.deleted and oldest < float(m.ts) < latest
+    ][::-1]
+    page = messages[start : start + limit]
+    more = start + limit < len(messages)
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": more,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
 
 
 @method("chat.update")
