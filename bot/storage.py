@@ -9,8 +9,6 @@ transaction so no reader-turned-writer can deadlock.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -20,8 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
+from index.database import ThreadLocalDatabase
+
 DB_NAME = "bot.db"
-BUSY_TIMEOUT_MS = 30_000
 OPEN_STATES = ("open", "claimed")
 STARTED, DONE = "started", "done"  # states of a Slack delivery in processed_events
 NEW, RESUMED, DUPLICATE = "new", "resumed", "duplicate"  # claim_delivery verdicts
@@ -34,24 +33,12 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class Storage:
+class Storage(ThreadLocalDatabase):
     """Thread-safe access to `bot.db`; all times are Unix seconds (float)."""
 
     def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / DB_NAME
-        self._local = threading.local()
+        super().__init__(data_dir / DB_NAME)
         self._create()
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            db = sqlite_utils.Database(conn)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._local.db = db
-        return db
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:

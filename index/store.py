@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
 
 from index.chunking import Passage
+from index.database import ThreadLocalDatabase
 
 DB_NAME = "index.db"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
@@ -60,24 +58,12 @@ _PASSAGE_COLUMNS = (
 )
 
 
-class Store:
-    """Thread-safe access to the index database: each thread gets its own connection."""
+class Store(ThreadLocalDatabase):
+    """The index database, safe to use from many threads."""
 
     def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / DB_NAME
-        self._local = threading.local()
+        super().__init__(data_dir / DB_NAME)
         self._create()
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            db = sqlite_utils.Database(conn)
-            db.execute("PRAGMA busy_timeout = 30000")
-            self._local.db = db
-        return db
 
     def _create(self) -> None:
         db = self.db
