@@ -216,18 +216,18 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         "- An answer is exactly once except in the gap between Slack accepting it and its "
         "delivery key turning `done`; a kill there plus a redelivery repeats it.",
         "- Slack does not redeliver an event the bot acknowledged, and Bolt acknowledges "
-        "events before their listener runs: a kill after the ack and before the answer loses "
-        "that answer, and for an urgent DM killed before its escalation is committed, the "
-        f"escalation too ({crash.urgent_sent - crash.urgent_escalations} of "
-        f"{crash.urgent_sent} urgent DMs above). Clicks are not affected: the escalation is "
-        "committed before the click is acknowledged. "
+        "events before their listener runs, so a kill in between would lose that answer and, "
+        "for an urgent DM, its escalation. "
         + (
-            "`bot.dedupe.replay_unfinished` replays such deliveries at startup."
+            "`bot.dedupe.replay_unfinished` replays such deliveries at startup: "
+            f"{crash.urgent_escalations} of {crash.urgent_sent} urgent DMs above escalated. "
             if replay_wired()
-            else "`bot.dedupe.replay_unfinished` keeps such deliveries and replays them at "
-            "startup (tested in `tests/test_reliability_replay.py`), but `serve` does not "
-            "call it yet, so the figures above are without it."
-        ),
+            else "`serve` does not replay them yet "
+            f"({crash.urgent_sent - crash.urgent_escalations} of {crash.urgent_sent} urgent "
+            "DMs above lost their escalation). "
+        )
+        + "Clicks are not affected: the escalation is committed before the click is "
+        "acknowledged.",
         "- Exactly-once cards rely on reading the supervisor channel's history "
         "(`groups:history`); without it a retry after an unknown outcome posts again.",
         "",
