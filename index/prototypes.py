@@ -3,7 +3,7 @@ guidance text alone cannot: is this a safety emergency, and is it about boundari
 
 Guidance is written as advice ("If a client threatens you..."), while questions are told as
 stories ("her son said he'd hurt me"); comparing a question with stories of each kind closes
-that gap. They are embedded once per model and cached with the passages.
+that gap. They are embedded when the engine starts (about 0.5 s of its start-up).
 """
 
 URGENT = (
