@@ -101,16 +101,21 @@ def load_settings(
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests from Slack"
         )
-    app_token = _checked(env, "SLACK_APP_TOKEN", required=slack and not http)
+
+    def slack_setting(name: str, required: bool = False) -> str:
+        """Checked only for `serve`: a half-filled .env must not stop `ask` from working."""
+        return _checked(env, name, required) if slack else _text(env, name)
+
+    app_token = slack_setting("SLACK_APP_TOKEN", required=not http)
     return Settings(
         knowledge_dir=Path(_text(env, "BOUNDARY_KNOWLEDGE_DIR", "knowledge")),
         data_dir=Path(_text(env, "BOUNDARY_DATA_DIR", "var")),
         embedding_model=_text(env, "EMBEDDING_MODEL") or None,
-        slack_bot_token=_checked(env, "SLACK_BOT_TOKEN", required=slack),
+        slack_bot_token=slack_setting("SLACK_BOT_TOKEN", required=True),
         slack_app_token=app_token,
         slack_signing_secret=signing_secret,
-        slack_api_url=_checked(env, "SLACK_API_URL", required=False) or "https://slack.com/api/",
-        supervisor_channel_id=_checked(env, "SUPERVISOR_CHANNEL_ID", required=slack),
+        slack_api_url=slack_setting("SLACK_API_URL") or "https://slack.com/api/",
+        supervisor_channel_id=slack_setting("SUPERVISOR_CHANNEL_ID", required=True),
         escalation_remind_minutes=_number(env, "ESCALATION_REMIND_MINUTES", 15, minimum=0.01),
         escalation_remind_urgent_minutes=_number(
             env, "ESCALATION_REMIND_URGENT_MINUTES", 5, minimum=0.01

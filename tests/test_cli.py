@@ -149,3 +149,19 @@ def test_eval_reports_metrics_for_every_retriever(workdir: Path) -> None:
         assert f"\n{mode} " in result.stdout
     assert "out-of-scope rejected:   100.0%" in result.stdout
     assert "urgent detected:         100.0%" in result.stdout
+
+
+def test_reader_closing_the_pipe_is_not_an_error(workdir: Path) -> None:
+    questions = "can I take a tip?\n" * 200
+    result = subprocess.run(
+        f"{sys.executable} -m bot ask | head -n 1",
+        shell=True,
+        input=questions,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    assert result.stdout.strip()
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

@@ -1,0 +1,45 @@
+"""Settings: validated for `serve`, lenient for the engine commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+SLACK = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_APP_TOKEN": "xapp-1",
+    "SUPERVISOR_CHANNEL_ID": "G0SUPER",
+}
+
+
+def test_half_filled_slack_settings_do_not_stop_ask() -> None:
+    settings = load_settings({"SLACK_BOT_TOKEN": "paste-here", "SUPERVISOR_CHANNEL_ID": "?"})
+    assert settings.slack_bot_token == "paste-here"
+    with pytest.raises(ConfigError, match=r"^SLACK_BOT_TOKEN is malformed"):
+        load_settings({**SLACK, "SLACK_BOT_TOKEN": "paste-here"}, slack=True)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ESCALATION_REMIND_MINUTES": "soon"}, "ESCALATION_REMIND_MINUTES must be a number"),
+        ({"RATE_LIMIT_PER_MINUTE": "0"}, "RATE_LIMIT_PER_MINUTE must be at least 1"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"SUPERVISOR_CHANNEL_ID": "#supervisors"}, "SUPERVISOR_CHANNEL_ID is malformed"),
+    ],
+)
+def test_bad_settings_are_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings({**SLACK, **env}, slack=True)
+
+
+def test_defaults() -> None:
+    settings = load_settings(SLACK, slack=True)
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert (settings.escalation_remind_minutes, settings.escalation_remind_urgent_minutes) == (
+        15,
+        5,
+    )
+    assert settings.rate_limit_per_minute == 20 and settings.retention_days == 0
+    assert str(settings.knowledge_dir) == "knowledge" and str(settings.data_dir) == "var"
