@@ -14,10 +14,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.app import slack_client
+from bot.config import load_settings
+from bot.escalations import Escalations
+from bot.outbox import DeliveryWorker
+from bot.storage import Storage
+from bot.supervisors import Supervisors
+from tests.conftest import SAFETY_THREATS, write_corpus
 from tests.slack_emulator import SlackEmulator, payloads, signing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,25 +63,8 @@ source: Test guidance on contact
 Do not give clients your personal phone number or add them on social media. Ask them to
 contact you through the office, which keeps both of you safe.
 """,
-    "safety.md": """---
-title: Safety on the job
-source: Test guidance on safety
-urgent: true
----
-
-## Threats and violence
-
-If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
-your exit clear, get to your vehicle and call the office straight away.
-""",
+    "safety.md": SAFETY_THREATS,
 }
-
-
-def write_knowledge(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in KNOWLEDGE.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    return directory
 
 
 def setup_workspace(emu: SlackEmulator) -> None:
@@ -86,6 +78,49 @@ def setup_workspace(emu: SlackEmulator) -> None:
     emu.add_channel(PUBLIC_CHANNEL, "general", members=[ASKER, OUTSIDER, emu.bot_user_id])
 
 
+@contextmanager
+def workspace(**emulator_options: Any) -> Iterator[SlackEmulator]:
+    """A running emulator holding `setup_workspace`'s people and channels."""
+    with SlackEmulator(**emulator_options) as emu:
+        setup_workspace(emu)
+        yield emu
+
+
+def delivery_parts(
+    emu: SlackEmulator, data_dir: Path, *, remind_urgent_minutes: str
+) -> tuple[Storage, Escalations, DeliveryWorker]:
+    """The escalation service and its delivery worker in this process, against `emu`."""
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": emu.api_url,
+            "SUPERVISOR_CHANNEL_ID": SUPERVISOR_CHANNEL,
+            "BOUNDARY_DATA_DIR": str(data_dir),
+            "ESCALATION_REMIND_MINUTES": "10",
+            "ESCALATION_REMIND_URGENT_MINUTES": remind_urgent_minutes,
+        }
+    )
+    client = slack_client(settings)
+    storage = Storage(settings.data_dir)
+    worker = DeliveryWorker(storage, client, settings)
+    escalations = Escalations(storage, Supervisors(client, SUPERVISOR_CHANNEL), worker.wake)
+    return storage, escalations, worker
+
+
+def escalate(
+    storage: Storage,
+    escalations: Escalations,
+    kind: str = "question",
+    *,
+    text: str = "Can I take a tip?",
+) -> dict:
+    """Record ASKER's DM question `text` and escalate it as `kind`; returns the new row."""
+    question_id = storage.record_question(ASKER, "D0ALICE", "dm", text)
+    outcome = escalations.escalate(question_id, ASKER, kind, question_id)
+    assert outcome.changed and outcome.escalation
+    return outcome.escalation
+
+
 def bot_env(emu: SlackEmulator, tmp: Path, **overrides: str) -> dict[str, str]:
     """The environment of a bot process: real settings pointing at the emulator and tmp dirs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BOUNDARY_"))}
@@ -96,7 +131,7 @@ def bot_env(emu: SlackEmulator, tmp: Path, **overrides: str) -> dict[str, str]:
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SUPERVISOR_CHANNEL_ID=SUPERVISOR_CHANNEL,
-        BOUNDARY_KNOWLEDGE_DIR=str(write_knowledge(tmp / "knowledge")),
+        BOUNDARY_KNOWLEDGE_DIR=str(write_corpus(tmp / "knowledge", KNOWLEDGE)),
         BOUNDARY_DATA_DIR=str(tmp / "data"),
         ESCALATION_REMIND_MINUTES="0.05",
         ESCALATION_REMIND_URGENT_MINUTES="0.05",
@@ -189,6 +224,17 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@contextmanager
+def running_bot(mode: str, tmp: Path, **env_overrides: str) -> Iterator[BotProcess]:
+    """`boundary-bot serve` in `mode` against a fresh workspace, its files under `tmp`;
+    on leaving, the bot must stop cleanly (exit 0)."""
+    with workspace(bot_token=None) as emu:
+        env = bot_env(emu, tmp, **env_overrides)
+        process = BotProcess(mode, emu, env, tmp / "bot.log").start()
+        yield process
+        assert process.stop() == 0, process.log()
 
 
 @dataclass

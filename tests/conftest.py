@@ -14,6 +14,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+# Also the safety guidance of the bot tests' knowledge (tests/bot_harness.py).
+SAFETY_THREATS = """---
+title: Safety on the job
+source: Test guidance on safety
+urgent: true
+---
+
+## Threats and violence
+
+If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
+your exit clear, get to your vehicle and call the office straight away.
+"""
+
 CORPUS = {
     "gifts.md": """---
 title: Gifts and tips
@@ -45,17 +58,8 @@ favour like that gives you a personal benefit and changes the relationship.
 Walking the dog or running errands is outside the booked service. Offer to ask the office
 for a quote instead.
 """,
-    "safety.md": """---
-title: Safety on the job
-source: Test guidance on safety
-urgent: true
----
-
-## Threats and violence
-
-If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
-your exit clear, get to your vehicle and call the office straight away.
-
+    "safety.md": SAFETY_THREATS
+    + """
 ## Medical emergencies
 
 If a client collapses, falls or stops breathing, call emergency services first, then call
@@ -104,3 +108,35 @@ def pack_engine(tmp_path_factory: pytest.TempPathFactory):
     knowledge = tmp_path_factory.mktemp("pack") / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
     return Engine(knowledge, tmp_path_factory.mktemp("pack-data"))
+
+
+# --- the Slack side, for tests that run bot parts in this process -------------------------
+@pytest.fixture
+def emu():
+    """The emulator with tests/bot_harness.py's workspace (modules may define their own)."""
+    from tests.bot_harness import workspace
+
+    with workspace() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def remind_urgent_minutes() -> str:
+    """ESCALATION_REMIND_URGENT_MINUTES for `parts` (a module may override this fixture)."""
+    return "10"
+
+
+@pytest.fixture
+def parts(emu, tmp_path: Path, remind_urgent_minutes: str):
+    """(Storage, Escalations, DeliveryWorker) against `emu`, data under tmp_path."""
+    from tests.bot_harness import delivery_parts
+
+    return delivery_parts(emu, tmp_path, remind_urgent_minutes=remind_urgent_minutes)
+
+
+@pytest.fixture
+def slack(bot):
+    """Delivery to the module's own `bot` fixture (a running `boundary-bot serve`)."""
+    from tests.bot_harness import Delivery
+
+    return Delivery(bot)

@@ -16,6 +16,8 @@ import random
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from tests.bot_harness import (
     BotProcess,
     Delivery,
     bot_env,
-    setup_workspace,
+    workspace,
 )
 from tests.slack_emulator import SlackEmulator, payloads
 
@@ -82,7 +84,25 @@ class Click:
     envelopes: list[str] = field(default_factory=list)
 
 
-class CrashScenario:
+# --- scenarios ------------------------------------------------------------------------------
+class _Scenario:
+    """What both scenarios share: a workspace emulator (`self.emu`) and the environment of
+    the bot processes they start against it (`self.env`), with files under `self.tmp`."""
+
+    tmp: Path
+    emu: SlackEmulator
+    env: dict[str, str]
+
+    @contextmanager
+    def _workspace(self, **env_overrides: str) -> Iterator[SlackEmulator]:
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        with workspace(bot_token=None) as emu:
+            self.emu = emu
+            self.env = bot_env(emu, self.tmp, **env_overrides)
+            yield emu
+
+
+class CrashScenario(_Scenario):
     """Bursts of escalations with SIGKILLs at random moments, then one last clean run.
 
     Escalations come from "Talk to a supervisor" clicks on answers to questions on record
@@ -111,13 +131,9 @@ class CrashScenario:
     # -- running -------------------------------------------------------------------------
     def run(self) -> Figures:
         started = time.monotonic()
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        with SlackEmulator(bot_token=None) as emu:
-            self.emu = emu
-            setup_workspace(emu)
+        with self._workspace() as emu:
             for user in self._askers:
                 emu.add_user(user, user.lower())
-            self.env = bot_env(emu, self.tmp)
             self.storage = Storage(Path(self.env["BOUNDARY_DATA_DIR"]))
             for number in range(self.rounds):
                 bot = self._start(number)
@@ -377,7 +393,7 @@ class Asked:
     clicks: list[dict[str, Any]] = field(default_factory=list)
 
 
-class RedeliveryScenario:
+class RedeliveryScenario(_Scenario):
     """Slack's retries and people's double clicks, across kills and restarts that switch
     between Socket Mode and HTTP on one bot.db.
 
@@ -401,11 +417,7 @@ class RedeliveryScenario:
 
     def run(self) -> Figures:
         started = time.monotonic()
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        with SlackEmulator(bot_token=None) as emu:
-            self.emu = emu
-            setup_workspace(emu)
-            self.env = bot_env(emu, self.tmp, ESCALATION_REMIND_MINUTES="60")
+        with self._workspace(ESCALATION_REMIND_MINUTES="60"):
             for number in range(self.rounds):
                 bot = self._start(number)
                 self._round(bot)

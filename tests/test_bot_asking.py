@@ -12,7 +12,8 @@ from bot.config import load_settings
 from bot.escalations import Escalations
 from bot.ratelimit import RateLimiter
 from bot.storage import Storage
-from index import Answer, Hit, StoredPassage, check_question
+from index import Answer, Hit, check_question
+from tests.factories import answer, passage
 
 
 class StubEngine:
@@ -25,19 +26,14 @@ class StubEngine:
         if self.fail:
             raise RuntimeError("model crashed")
         text = check_question(question)
-        passage = StoredPassage(
-            doc="Safety",
-            section="Threats",
-            text="Leave.",
-            source="s",
-            path="f.md",
-            position=0,
-            urgent=True,
-            id=1,
-            hash="h",
-            sentences=(),
+        stored = passage(doc="Safety", section="Threats", text="Leave.", urgent=True)
+        return answer(
+            question=text,
+            confident=True,
+            urgent="knife" in text,
+            takeaway="Leave.",
+            hits=[Hit(stored, 1.0, 0.9)],
         )
-        return Answer(text, True, "knife" in text, "Leave.", [Hit(passage, 1.0, 0.9)])
 
 
 class NobodySupervises:

@@ -18,29 +18,22 @@ from bot.slack_text import (
     MAX_SECTION_TEXT,
 )
 from bot.storage import Storage
-from index import Answer, Hit, StoredPassage
+from index import Answer, Hit
+from tests.factories import passage
 
 QID = "0123456789abcdef0123456789abcdef"
 INJECTION = "<!channel> <!here> <!everyone> <@U999> <!subteam^S1> <https://evil.example|click>"
 
 
-def passage(doc: str, section: str, text: str, urgent: bool = False) -> StoredPassage:
-    return StoredPassage(
-        doc=doc,
-        section=section,
-        text=text,
-        source="src",
-        path="f.md",
-        position=0,
-        urgent=urgent,
-        id=1,
-        hash="h",
-        sentences=(),
-    )
-
-
 def answer(confident: bool = True, urgent: bool = False, text: str = "Decline cash tips.") -> Any:
-    hits = [Hit(passage("Gifts", f"Part {i}", f"{text} **Bold** {i}"), 1.0, 0.8) for i in range(3)]
+    hits = [
+        Hit(
+            passage(doc="Gifts", section=f"Part {i}", text=f"{text} **Bold** {i}", source="src"),
+            1.0,
+            0.8,
+        )
+        for i in range(3)
+    ]
     return compose(
         Answer("q?", confident, urgent, "Decline cash tips politely.", hits), "Leave now."
     )

@@ -24,8 +24,7 @@ from tests.bot_harness import (
     SUPERVISOR_CHANNEL,
     BotProcess,
     Delivery,
-    bot_env,
-    setup_workspace,
+    running_bot,
 )
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
 
@@ -37,16 +36,8 @@ def bot(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp(f"bot-{request.param}")
-    with SlackEmulator(bot_token=None) as emu:
-        setup_workspace(emu)
-        process = BotProcess(request.param, emu, bot_env(emu, tmp), tmp / "bot.log").start()
+    with running_bot(request.param, tmp) as process:
         yield process
-        assert process.stop() == 0, process.log()
-
-
-@pytest.fixture
-def slack(bot: BotProcess) -> Delivery:
-    return Delivery(bot)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ delivery exactly once, retries, crash recovery, reminders, and who may claim."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,46 +11,24 @@ import pytest
 from bot import blocks
 from bot.app import slack_client
 from bot.config import load_settings
-from bot.escalations import Escalations
 from bot.outbox import DeliveryWorker
-from bot.storage import Storage
 from bot.supervisors import Supervisors
-from tests.bot_harness import ASKER, BOT_TOKEN, OUTSIDER, SUPERVISOR, SUPERVISOR_CHANNEL
-from tests.bot_harness import setup_workspace as _setup
+from tests.bot_harness import (
+    ASKER,
+    BOT_TOKEN,
+    OUTSIDER,
+    SUPERVISOR,
+    SUPERVISOR_CHANNEL,
+    escalate,
+)
 from tests.slack_emulator import SlackEmulator
 
-
-@pytest.fixture
-def emu() -> Iterator[SlackEmulator]:
-    with SlackEmulator() as emulator:
-        _setup(emulator)
-        yield emulator
+QUESTION = "Can I take a tip? <!here>"
 
 
 @pytest.fixture
-def parts(emu: SlackEmulator, tmp_path: Path) -> tuple[Storage, Escalations, DeliveryWorker]:
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_API_URL": emu.api_url,
-            "SUPERVISOR_CHANNEL_ID": SUPERVISOR_CHANNEL,
-            "BOUNDARY_DATA_DIR": str(tmp_path),
-            "ESCALATION_REMIND_MINUTES": "10",
-            "ESCALATION_REMIND_URGENT_MINUTES": "2",
-        }
-    )
-    client = slack_client(settings)
-    storage = Storage(settings.data_dir)
-    worker = DeliveryWorker(storage, client, settings)
-    escalations = Escalations(storage, Supervisors(client, SUPERVISOR_CHANNEL), worker.wake)
-    return storage, escalations, worker
-
-
-def raise_escalation(storage: Storage, escalations: Escalations, kind: str = "question") -> dict:
-    question_id = storage.record_question(ASKER, "D0ALICE", "dm", "Can I take a tip? <!here>")
-    outcome = escalations.escalate(question_id, ASKER, kind, question_id)
-    assert outcome.changed and outcome.escalation
-    return outcome.escalation
+def remind_urgent_minutes() -> str:
+    return "2"
 
 
 def cards(emu: SlackEmulator) -> list[dict[str, Any]]:
@@ -65,7 +41,7 @@ def cards(emu: SlackEmulator) -> list[dict[str, Any]]:
 
 def test_card_is_delivered_once_and_remembered(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     assert worker.run_once() == 1
     assert worker.run_once() == 0
     assert len(cards(emu)) == 1
@@ -75,7 +51,7 @@ def test_card_is_delivered_once_and_remembered(emu: SlackEmulator, parts) -> Non
 
 def test_rate_limit_is_waited_out_with_retry_after(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    raise_escalation(storage, escalations)
+    escalate(storage, escalations, text=QUESTION)
     emu.fail_next("chat.postMessage", status=429, retry_after=1)
     started = time.monotonic()
     assert worker.run_once() == 1
@@ -86,7 +62,7 @@ def test_rate_limit_is_waited_out_with_retry_after(emu: SlackEmulator, parts) ->
 
 def test_failed_delivery_is_retried_later_not_lost(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     emu.fail_next("chat.postMessage", error="fatal_error")
     assert worker.run_once() == 0 and cards(emu) == []
     assert worker.run_once() == 0  # backing off: not due yet
@@ -102,7 +78,7 @@ def test_crash_after_posting_does_not_post_twice(emu: SlackEmulator, parts) -> N
         "conversations.history",
         lambda req: {"ok": True, "messages": emu.messages(req.params["channel"])[::-1]},
     )
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     job = storage.due_jobs(time.time())[0]
     storage.mark_attempt(job["id"], time.time())  # what the dead process committed...
     posted = worker.client.chat_postMessage(  # ...and what it managed to post
@@ -117,7 +93,7 @@ def test_crash_after_posting_does_not_post_twice(emu: SlackEmulator, parts) -> N
 def test_crash_before_posting_posts_once(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
     emu.register_method("conversations.history", lambda req: {"ok": True, "messages": []})
-    raise_escalation(storage, escalations)
+    escalate(storage, escalations, text=QUESTION)
     storage.mark_attempt(storage.due_jobs(time.time())[0]["id"], time.time())
     assert worker.run_once() == 1
     assert len(cards(emu)) == 1
@@ -125,7 +101,7 @@ def test_crash_before_posting_posts_once(emu: SlackEmulator, parts) -> None:
 
 def test_unclaimed_escalation_is_reminded_once(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations, kind="urgent")
+    row = escalate(storage, escalations, kind="urgent", text=QUESTION)
     worker.run_once()
     later = row["created_at"] + 2 * 60 + 1  # ESCALATION_REMIND_URGENT_MINUTES = 2
     worker.run_once(now=later)
@@ -140,7 +116,7 @@ def test_unclaimed_escalation_is_reminded_once(emu: SlackEmulator, parts) -> Non
 
 def test_outsider_cannot_claim_or_resolve(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     worker.run_once()
     for change in (escalations.claim, escalations.resolve):
         outcome = change(row["id"], OUTSIDER)
@@ -152,7 +128,7 @@ def test_outsider_cannot_claim_or_resolve(emu: SlackEmulator, parts) -> None:
 
 def test_claim_updates_card_tells_asker_and_opens_group_dm(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     worker.run_once()
     assert escalations.claim(row["id"], SUPERVISOR).changed
     again = escalations.claim(row["id"], SUPERVISOR)
@@ -169,7 +145,7 @@ def test_claim_updates_card_tells_asker_and_opens_group_dm(emu: SlackEmulator, p
 
 def test_resolve_asks_the_asker_whether_it_helped(emu: SlackEmulator, parts) -> None:
     storage, escalations, worker = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     assert escalations.resolve(row["id"], SUPERVISOR).changed
     worker.run_once()
     last = emu.messages(emu.open_im(ASKER))[-1]
@@ -180,11 +156,11 @@ def test_resolve_asks_the_asker_whether_it_helped(emu: SlackEmulator, parts) -> 
 
 def test_only_the_asker_cancels_and_only_while_open(parts) -> None:
     storage, escalations, _ = parts
-    row = raise_escalation(storage, escalations)
+    row = escalate(storage, escalations, text=QUESTION)
     assert not escalations.cancel(row["id"], OUTSIDER).changed
     assert escalations.cancel(row["id"], ASKER).changed
     assert storage.escalation(row["id"])["state"] == "cancelled"
-    claimed = raise_escalation(storage, escalations, kind="handover")
+    claimed = escalate(storage, escalations, kind="handover", text=QUESTION)
     escalations.claim(claimed["id"], SUPERVISOR)
     assert not escalations.cancel(claimed["id"], ASKER).changed
 

@@ -11,54 +11,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot import blocks
-from bot.app import slack_client
-from bot.config import load_settings
-from bot.escalations import Escalations
 from bot.outbox import DeliveryWorker
 from bot.storage import DONE, DUPLICATE, NEW, RESUMED, STARTED, Storage
-from bot.supervisors import Supervisors
-from tests.bot_harness import ASKER, BOT_TOKEN, SUPERVISOR_CHANNEL, setup_workspace
+from tests.bot_harness import ASKER, SUPERVISOR_CHANNEL, escalate
 from tests.slack_emulator import SlackEmulator
 
 
 def lose_next_card_answer(emu: SlackEmulator) -> None:
     emu.fail_next("chat.postMessage", drop_after=True, channel=SUPERVISOR_CHANNEL)
-
-
-@pytest.fixture
-def emu():
-    with SlackEmulator() as emulator:
-        setup_workspace(emulator)
-        yield emulator
-
-
-@pytest.fixture
-def parts(emu: SlackEmulator, tmp_path: Path) -> tuple[Storage, Escalations, DeliveryWorker]:
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_API_URL": emu.api_url,
-            "SUPERVISOR_CHANNEL_ID": SUPERVISOR_CHANNEL,
-            "BOUNDARY_DATA_DIR": str(tmp_path),
-            "ESCALATION_REMIND_MINUTES": "10",
-            "ESCALATION_REMIND_URGENT_MINUTES": "10",
-        }
-    )
-    client = slack_client(settings)
-    storage = Storage(settings.data_dir)
-    worker = DeliveryWorker(storage, client, settings)
-    escalations = Escalations(storage, Supervisors(client, SUPERVISOR_CHANNEL), worker.wake)
-    return storage, escalations, worker
-
-
-def escalate(storage: Storage, escalations: Escalations, kind: str = "question") -> dict:
-    question_id = storage.record_question(ASKER, "D0ALICE", "dm", "Can I take a tip?")
-    outcome = escalations.escalate(question_id, ASKER, kind, question_id)
-    assert outcome.changed and outcome.escalation
-    return outcome.escalation
 
 
 def cards(emu: SlackEmulator, escalation_id: str) -> list[dict[str, Any]]:

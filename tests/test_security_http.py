@@ -39,7 +39,8 @@ from tests.bot_harness import (
     Delivery,
     bot_env,
     run_cli,
-    setup_workspace,
+    running_bot,
+    workspace,
 )
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
 
@@ -56,19 +57,10 @@ def typed(text: str) -> str:
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     tmp = tmp_path_factory.mktemp("security-http")
-    with SlackEmulator(bot_token=None) as emu:
-        setup_workspace(emu)
-        env = bot_env(  # no reminders: nothing may call Slack unless a request asked it to
-            emu, tmp, ESCALATION_REMIND_MINUTES="600", ESCALATION_REMIND_URGENT_MINUTES="600"
-        )
-        process = BotProcess("http", emu, env, tmp / "bot.log").start()
+    with running_bot(  # no reminders: nothing may call Slack unless a request asked it to
+        "http", tmp, ESCALATION_REMIND_MINUTES="600", ESCALATION_REMIND_URGENT_MINUTES="600"
+    ) as process:
         yield process
-        assert process.stop() == 0, process.log()
-
-
-@pytest.fixture
-def slack(bot: BotProcess) -> Delivery:
-    return Delivery(bot)
 
 
 @pytest.fixture
@@ -300,8 +292,7 @@ def test_unsigned_ssl_check_and_url_verification_have_no_effect(
 
 @pytest.mark.parametrize("secret", ["", "   "])
 def test_http_mode_needs_a_signing_secret(tmp_path: Path, secret: str) -> None:
-    with SlackEmulator() as emu:
-        setup_workspace(emu)
+    with workspace() as emu:
         env = bot_env(emu, tmp_path, SLACK_SIGNING_SECRET=secret)
         result = run_cli("serve", "--http", "--port", "9", env=env)
     assert result.returncode == 2, result.stderr

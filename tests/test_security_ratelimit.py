@@ -13,7 +13,8 @@ from bot.asking import RATE_LIMITED, Advisor
 from bot.config import load_settings
 from bot.escalations import Escalations
 from bot.storage import Storage
-from index import Answer, Hit, StoredPassage
+from index import Answer, Hit
+from tests.factories import answer, passage
 
 
 class CountingEngine:
@@ -24,19 +25,14 @@ class CountingEngine:
     def ask(self, question: str, top: int = 3) -> Answer:
         with self._lock:
             self.questions.append(question)
-        passage = StoredPassage(
-            doc="Gifts",
-            section="Tips",
-            text="Decline.",
-            source="s",
-            path="f.md",
-            position=0,
+        stored = passage(doc="Gifts", section="Tips", text="Decline.")
+        return answer(
+            question=question,
+            confident=True,
             urgent=False,
-            id=1,
-            hash="h",
-            sentences=(),
+            takeaway="Decline politely.",
+            hits=[Hit(stored, 1.0, 0.9)],
         )
-        return Answer(question, True, False, "Decline politely.", [Hit(passage, 1.0, 0.9)])
 
 
 class Clock:

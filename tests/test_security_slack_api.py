@@ -7,7 +7,6 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.app import ResponseUrlError, RetryingRespond, build_app, slack_client
 from bot.config import Settings, load_settings
 from bot.services import build_services
-from tests.bot_harness import BOT_TOKEN, SUPERVISOR_CHANNEL, setup_workspace
+from tests.bot_harness import BOT_TOKEN, SUPERVISOR_CHANNEL
 from tests.slack_emulator import SlackEmulator, payloads, signing
 
 # docs.slack.dev/authentication/verifying-requests-from-slack (as in the platform notes)
@@ -41,13 +40,6 @@ VECTOR_BODY = (
 )
 VECTOR_SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
 BOT_HANDLERS = {ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler}
-
-
-@pytest.fixture
-def emu() -> Iterator[SlackEmulator]:
-    with SlackEmulator() as emulator:
-        setup_workspace(emulator)
-        yield emulator
 
 
 def settings_for(emu: SlackEmulator, tmp_path: Path) -> Settings:

@@ -34,6 +34,7 @@ from bot.home import home_view
 from bot.storage import Storage
 from bot.views.details import details_modal
 from index import Answer, Hit, StoredPassage
+from tests import factories
 
 EXAMPLES = 300
 PROPERTY = settings(
@@ -304,20 +305,14 @@ class EchoEngine:
     """A hostile engine: its answer and passages repeat the question back."""
 
     def ask(self, question: str, top: int = 3) -> Answer:
-        passage = StoredPassage(
-            doc=question,
-            section=question,
-            text=question * 3,
-            source="s",
-            path="f.md",
-            position=0,
-            urgent=False,
-            id=1,
-            hash="h",
-            sentences=(),
+        stored = factories.passage(doc=question, section=question, text=question * 3)
+        return factories.answer(
+            question=question,
+            confident=len(question) % 2 == 0,
+            urgent="!" in question,
+            takeaway=question,
+            hits=[Hit(stored, 1, 0.9)],
         )
-        urgent = "!" in question
-        return Answer(question, len(question) % 2 == 0, urgent, question, [Hit(passage, 1, 0.9)])
 
 
 class Nobody:

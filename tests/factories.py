@@ -1,0 +1,35 @@
+"""Stand-ins for the engine's results, built by keyword so tests name only what matters."""
+
+from __future__ import annotations
+
+from index import Answer, Hit, StoredPassage
+
+
+def passage(
+    *, doc: str, section: str, text: str, urgent: bool = False, source: str = "s"
+) -> StoredPassage:
+    """A stored passage of one file `f.md` (the fields tests never look at are fixed)."""
+    return StoredPassage(
+        doc=doc,
+        section=section,
+        text=text,
+        source=source,
+        path="f.md",
+        position=0,
+        urgent=urgent,
+        id=1,
+        hash="h",
+        sentences=(),
+    )
+
+
+def answer(
+    *,
+    question: str,
+    confident: bool,
+    urgent: bool,
+    takeaway: str,
+    hits: list[Hit],
+) -> Answer:
+    """An engine answer, every field named."""
+    return Answer(question, confident, urgent, takeaway, hits)
