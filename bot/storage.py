@@ -54,7 +54,6 @@ class Storage(ThreadLocalDatabase):
 
     def _create(self) -> None:
         db = self.db
-        db.enable_wal()
         db["questions"].create(
             {
                 "id": str,

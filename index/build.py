@@ -46,6 +46,15 @@ def fingerprint(knowledge_dir: Path, model: str) -> str:
     return digest.hexdigest()
 
 
+def stat_signature(knowledge_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times: a cheap first look at whether anything changed."""
+    return tuple(
+        (str(path), stat.st_size, stat.st_mtime_ns)
+        for path in knowledge_files(knowledge_dir)
+        for stat in [path.stat()]
+    )
+
+
 def faiss_path(data_dir: Path, build_id: str) -> Path:
     return data_dir / f"{FAISS_PREFIX}{build_id}.faiss"
 

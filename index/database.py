@@ -1,5 +1,6 @@
-"""One SQLite file used from many threads: a connection per thread, each waiting up to
-BUSY_TIMEOUT_MS for a lock instead of failing with "database is locked".
+"""One SQLite file used from many threads: WAL, so readers never wait for a writer, and a
+connection per thread, each waiting up to BUSY_TIMEOUT_MS for a lock instead of failing
+with "database is locked".
 
 The index store and the bot's records both build on this.
 """
@@ -22,6 +23,7 @@ class ThreadLocalDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
+        self.db.enable_wal()  # a property of the file: set once, kept by every connection
 
     @property
     def db(self) -> sqlite_utils.Database:

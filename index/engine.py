@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from index.batching import MicroBatcher
-from index.build import BuildReport, build, fingerprint, load_faiss, search
+from index.build import BuildReport, build, fingerprint, load_faiss, search, stat_signature
 from index.documents import load_documents
 from index.embedding import Embedder
 from index.errors import QuestionError
@@ -111,6 +111,7 @@ class Engine:
         self._index = None
         self._build_id = ""
         self._fingerprint = ""
+        self._stat: tuple[tuple[str, int, int], ...] = ()
         self._checked_at = 0.0
         self.last_build: BuildReport = self.refresh()
 
@@ -118,6 +119,7 @@ class Engine:
     def refresh(self, force: bool = False) -> BuildReport:
         """Build or rebuild if the knowledge changed (or `force`), then load the index."""
         with self._lock:
+            stat = stat_signature(self.knowledge_dir)  # before the build: later edits count
             report = build(
                 self.knowledge_dir, self.store, self.embedder, force=force, progress=self.progress
             )
@@ -126,6 +128,7 @@ class Engine:
                 self._index = load_faiss(self.store.path.parent, meta["build_id"])
                 self._build_id = meta["build_id"]
             self._fingerprint = meta["fingerprint"]
+            self._stat = stat
             self._checked_at = time.monotonic()
             self.last_build = report
             return report
@@ -137,11 +140,15 @@ class Engine:
             if time.monotonic() - self._checked_at < FRESHNESS_INTERVAL:
                 return
             self._checked_at = time.monotonic()
-            stored = self.store.meta().get("build_id")
-            if (
-                stored != self._build_id
-                or fingerprint(self.knowledge_dir, self.embedder.name) != self._fingerprint
-            ):
+            if self.store.meta().get("build_id") != self._build_id:
+                self.refresh()  # another process rebuilt the index
+                return
+            stat = stat_signature(self.knowledge_dir)
+            if stat == self._stat:
+                return  # nothing touched: no need to read and hash every file
+            if fingerprint(self.knowledge_dir, self.embedder.name) == self._fingerprint:
+                self._stat = stat  # touched or re-saved, same content
+            else:
                 self.refresh()
 
     # --- asking ---------------------------------------------------------------------------

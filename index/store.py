@@ -67,7 +67,6 @@ class Store(ThreadLocalDatabase):
 
     def _create(self) -> None:
         db = self.db
-        db.enable_wal()
         db["passages"].create(
             {
                 "id": int,

@@ -193,3 +193,18 @@ def test_build_on_a_terminal_shows_a_progress_bar(
     assert "Embedding" in err and "6/6" in err
     Engine(corpus, tmp_path / "quiet", embedder=embedder, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_touching_a_file_without_changing_it_does_not_rebuild(
+    corpus: Path, tmp_path: Path, embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine(corpus, tmp_path / "data", embedder=embedder)
+    first = engine.last_build
+    monkeypatch.setattr("index.engine.FRESHNESS_INTERVAL", 0.0)
+    gifts = corpus / "gifts.md"
+    gifts.write_text(gifts.read_text())  # saved again: new mtime, same content
+    engine.ask("can I take a tip?")
+    assert engine.last_build is first
+    gifts.write_text(gifts.read_text() + "\nA small plant is fine too.\n")
+    engine.ask("can I take a tip?")
+    assert engine.last_build is not first and engine.last_build.embedded == 1
