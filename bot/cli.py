@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -104,7 +103,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage import Storage
 
-    counts = Storage(settings.data_dir).purge(time.time() - args.older_than * 86_400)
+    counts = Storage(settings.data_dir).purge_older_than(args.older_than)
     print("Purged " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 

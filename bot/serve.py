@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.error import URLError
@@ -27,11 +26,10 @@ from bot.app import build_app, slack_client
 from bot.config import ConfigError, Settings
 from bot.dedupe import replay_unfinished
 from bot.services import Services, build_services
-from bot.storage import Storage
+from bot.storage import DAY, Storage
 from index import Engine
 
 log = logging.getLogger(__name__)
-DAY = 86_400.0
 SLACK_PATH = "/slack/events"
 
 
@@ -126,7 +124,7 @@ def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:
 def apply_retention(storage: Storage, days: int, stop: threading.Event) -> None:
     """Apply RETENTION_DAYS at startup and then once a day."""
     while True:
-        counts = storage.purge(time.time() - days * DAY)
+        counts = storage.purge_older_than(days)
         log.info("retention: purged %s", counts)
         if stop.wait(DAY):
             return

@@ -21,6 +21,7 @@ import sqlite_utils
 from index.database import ThreadLocalDatabase
 
 DB_NAME = "bot.db"
+DAY = 86_400.0
 OPEN_STATES = ("open", "claimed")
 STARTED, DONE = "started", "done"  # states of a Slack delivery in processed_events
 NEW, RESUMED, DUPLICATE = "new", "resumed", "duplicate"  # claim_delivery verdicts
@@ -453,6 +454,10 @@ class Storage(ThreadLocalDatabase):
         )
 
     # --- retention ------------------------------------------------------------------------
+    def purge_older_than(self, days: float) -> dict[str, int]:
+        """`purge` with a retention period, as `purge --older-than` and RETENTION_DAYS give it."""
+        return self.purge(time.time() - days * DAY)
+
     def purge(self, cutoff: float) -> dict[str, int]:
         """Delete records older than `cutoff`; open and claimed escalations always stay."""
         with self.transaction() as db:
