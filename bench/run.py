@@ -138,6 +138,8 @@ def machine() -> list[str]:
     import torch
     import transformers
 
+    from index.embedding import native_bfloat16, resolve_precision
+
     cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -174,6 +176,9 @@ def machine() -> list[str]:
         f"({torch.get_num_threads()} threads, {torch.get_num_interop_threads()} interop); "
         f"faiss {faiss.__version__}; sentence-transformers {sentence_transformers.__version__}; "
         f"transformers {transformers.__version__}",
+        f"- Embedding precision: {resolve_precision('auto')} (`EMBEDDING_PRECISION=auto`; "
+        f"the CPU {'has' if native_bfloat16() else 'lacks'} native bfloat16); every floor "
+        "encodes in the same precision",
         f"- Code: commit {commit or '?'}"
         + (" with uncommitted changes in index/" if dirty else ""),
         f"- Load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
@@ -192,7 +197,8 @@ def latency_pairs(engine, questions: list[str], warm: list[str]) -> tuple[list, 
 
     def floor(q: str) -> float:
         start = time.perf_counter()
-        vector = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+        with engine.embedder.autocast():  # the same precision as the engine's encode
+            vector = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
         index.search(vector, k)
         return time.perf_counter() - start
 
@@ -372,6 +378,7 @@ def child_env(knowledge: Path, data: Path) -> dict[str, str]:
         TOKENIZERS_PARALLELISM="false",
     )
     env.pop("EMBEDDING_MODEL", None)
+    env.pop("EMBEDDING_PRECISION", None)  # the default, "auto", as the floors assume
     return env
 
 
@@ -405,13 +412,14 @@ def bench_build(cfg: Config, embedder, tmp: Path, res: Results) -> tuple[Path, P
 
     def bare(sentences: list[str]) -> float:
         start = time.perf_counter()
-        real(
-            sentences,
-            batch_size=BATCH_SIZE,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with embedder.autocast():  # the same precision as the build's encode
+            real(
+                sentences,
+                batch_size=BATCH_SIZE,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return time.perf_counter() - start
 
     def timed(sentences, *args, **kwargs):
@@ -644,7 +652,7 @@ def child(args: list[str]) -> None:
     if kind == "floor":  # cold-start floor: model + FAISS + one question
         import faiss
 
-        from index.embedding import _quiet_offline_imports, resolve_model
+        from index.embedding import _quiet_offline_imports, autocast, resolve_model
 
         _quiet_offline_imports()
         from sentence_transformers import SentenceTransformer
@@ -652,7 +660,8 @@ def child(args: list[str]) -> None:
         model = SentenceTransformer(resolve_model(None), device="cpu")
         faiss.omp_set_num_threads(1)  # as the engine searches
         index = faiss.read_index(args[1])
-        vector = model.encode([args[2]], normalize_embeddings=True)
+        with autocast("auto"):  # the engine's default precision
+            vector = model.encode([args[2]], normalize_embeddings=True)
         index.search(vector, min(50, index.ntotal))
         print(json.dumps({"ok": True}))
         return
@@ -666,7 +675,7 @@ def child(args: list[str]) -> None:
     else:  # floor-rss
         import faiss
 
-        from index.embedding import _quiet_offline_imports, resolve_model
+        from index.embedding import _quiet_offline_imports, autocast, resolve_model
 
         _quiet_offline_imports()
         from sentence_transformers import SentenceTransformer
@@ -677,7 +686,8 @@ def child(args: list[str]) -> None:
         n, passages = int(args[2]), index.ntotal
 
         def answer(q: str) -> None:
-            vector = model.encode([q], normalize_embeddings=True)
+            with autocast("auto"):  # the engine's default precision
+                vector = model.encode([q], normalize_embeddings=True)
             index.search(vector, min(50, index.ntotal))
 
     startup = time.perf_counter() - start

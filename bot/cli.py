@@ -23,7 +23,12 @@ PROG = "boundary-bot"
 
 def _engine(settings: Settings, args: argparse.Namespace) -> Engine:
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
-    return Engine(knowledge, settings.data_dir, args.model or settings.embedding_model)
+    return Engine(
+        knowledge,
+        settings.data_dir,
+        args.model or settings.embedding_model,
+        precision=settings.embedding_precision,
+    )
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from index.embedding import PRECISIONS, Precision
+
 DEFAULT_SAFETY_STEPS = (
     "1. Get yourself safe first: leave the room or the home if you need to, "
     "and keep your exit clear.\n"
@@ -31,6 +33,7 @@ class Settings:
     knowledge_dir: Path
     data_dir: Path
     embedding_model: str | None
+    embedding_precision: Precision
     slack_bot_token: str
     slack_app_token: str
     slack_signing_secret: str
@@ -88,6 +91,14 @@ def _checked(env: Mapping[str, str], name: str, required: bool) -> str:
     return value
 
 
+def _precision(env: Mapping[str, str]) -> Precision:
+    value = _text(env, "EMBEDDING_PRECISION", "auto").lower()
+    for precision in PRECISIONS:
+        if value == precision:
+            return precision
+    raise ConfigError(f"EMBEDDING_PRECISION must be one of {', '.join(PRECISIONS)}, got {value!r}")
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, *, slack: bool = False, http: bool = False
 ) -> Settings:
@@ -111,6 +122,7 @@ def load_settings(
         knowledge_dir=Path(_text(env, "BOUNDARY_KNOWLEDGE_DIR", "knowledge")),
         data_dir=Path(_text(env, "BOUNDARY_DATA_DIR", "var")),
         embedding_model=_text(env, "EMBEDDING_MODEL") or None,
+        embedding_precision=_precision(env),
         slack_bot_token=slack_setting("SLACK_BOT_TOKEN", required=True),
         slack_app_token=app_token,
         slack_signing_secret=signing_secret,

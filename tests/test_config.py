@@ -26,6 +26,7 @@ def test_half_filled_slack_settings_do_not_stop_ask() -> None:
         ({"ESCALATION_REMIND_MINUTES": "soon"}, "ESCALATION_REMIND_MINUTES must be a number"),
         ({"RATE_LIMIT_PER_MINUTE": "0"}, "RATE_LIMIT_PER_MINUTE must be at least 1"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"EMBEDDING_PRECISION": "half"}, "EMBEDDING_PRECISION must be one of auto, float32"),
         ({"SUPERVISOR_CHANNEL_ID": "#supervisors"}, "SUPERVISOR_CHANNEL_ID is malformed"),
     ],
 )
@@ -43,3 +44,5 @@ def test_defaults() -> None:
     )
     assert settings.rate_limit_per_minute == 20 and settings.retention_days == 0
     assert str(settings.knowledge_dir) == "knowledge" and str(settings.data_dir) == "var"
+    assert settings.embedding_precision == "auto"
+    assert load_settings({"EMBEDDING_PRECISION": " Float32 "}).embedding_precision == "float32"
