@@ -6,6 +6,7 @@ changes, so editing Markdown and asking again just works, in the CLI and in a ru
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,8 +19,8 @@ import numpy as np
 from index.batching import MicroBatcher
 from index.build import BuildReport, build, fingerprint, load_faiss, search, stat_signature
 from index.documents import load_documents
-from index.embedding import Embedder
-from index.errors import QuestionError
+from index.embedding import Embedder, Precision
+from index.errors import KnowledgeError, QuestionError
 from index.signals import Judge, best_sentence
 from index.store import Store, StoredPassage
 
@@ -32,6 +33,8 @@ KEYWORD_WEIGHT = 0.5  # dense ranks better on field wording; keywords refine
 
 FRESHNESS_INTERVAL = 2.0  # seconds between checks that the knowledge is unchanged
 Mode = Literal["dense", "keyword", "hybrid"]
+log = logging.getLogger(__name__)
+Ranking = list[tuple[int, float]]  # (passage id, score), best first
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Engine:
         data_dir: Path,
         model: str | None = None,
         *,
+        precision: Precision = "auto",
         progress: bool | None = None,
         embedder: Embedder | None = None,
     ) -> None:
@@ -102,10 +106,8 @@ class Engine:
         load_documents(self.knowledge_dir)  # bad knowledge fails before the slow model load
         self.store = Store(Path(data_dir))
         self.progress = progress
-        self.embedder = embedder or Embedder(model)
-        self._batcher: MicroBatcher[tuple[str, int], Answer | Exception] = MicroBatcher(
-            self._answer_batch
-        )
+        self.embedder = embedder or Embedder(model, precision)
+        self._batcher: MicroBatcher[tuple[str, int], Answer] = MicroBatcher(self._answer_batch)
         self._judge = Judge(self.embedder.encode_queries)
         self._lock = threading.RLock()
         self._index = None
@@ -134,123 +136,144 @@ class Engine:
             return report
 
     def _keep_fresh(self) -> None:
+        """Rebuild if the knowledge changed since the last look (at most every 2 s).
+
+        A running engine never stops answering because of an edit: if the changed knowledge
+        cannot be loaded (a YAML slip, a file saved in the wrong encoding, a half-written
+        file), it logs why and keeps answering from the last good index until the files
+        change again.
+        """
         if time.monotonic() - self._checked_at < FRESHNESS_INTERVAL:
             return
         with self._lock:
             if time.monotonic() - self._checked_at < FRESHNESS_INTERVAL:
                 return
             self._checked_at = time.monotonic()
-            if self.store.meta().get("build_id") != self._build_id:
-                self.refresh()  # another process rebuilt the index
-                return
-            stat = stat_signature(self.knowledge_dir)
-            if stat == self._stat:
-                return  # nothing touched: no need to read and hash every file
-            if fingerprint(self.knowledge_dir, self.embedder.name) == self._fingerprint:
-                self._stat = stat  # touched or re-saved, same content
-            else:
-                self.refresh()
+            try:
+                self._refresh_if_changed()
+            except (KnowledgeError, OSError) as exc:
+                log.warning(
+                    "cannot load the changed knowledge in %s: %s; still answering from the "
+                    "last good index",
+                    self.knowledge_dir,
+                    exc,
+                )
+
+    def _refresh_if_changed(self) -> None:
+        if self.store.meta().get("build_id") != self._build_id:
+            self.refresh()  # another process rebuilt the index
+            return
+        stat = stat_signature(self.knowledge_dir)
+        if stat == self._stat:
+            return  # nothing touched: no need to read and hash every file
+        self._stat = stat  # a broken edit is retried when the files change again, not sooner
+        if fingerprint(self.knowledge_dir, self.embedder.name) != self._fingerprint:
+            self.refresh()
 
     # --- asking ---------------------------------------------------------------------------
     def ask(self, question: str, top: int = 3) -> Answer:
         """Answer one question; safe to call from many threads at once."""
         text = check_question(question)
         self._keep_fresh()
-        result = self._batcher.submit((text, top))
-        if isinstance(result, Exception):
-            raise result
-        return result
+        return self._batcher.submit((text, top))
 
     def ask_many(self, questions: Sequence[str], top: int = 3) -> list[Answer]:
-        """Answer a batch of already-checked questions with one encode call."""
+        """Answer a batch of questions with one encode call and one read of the index."""
         texts = [check_question(q) for q in questions]
         self._keep_fresh()
-        vectors = self.embedder.encode_queries(texts) if texts else []
-        return [self._answer(t, v, top) for t, v in zip(texts, vectors, strict=True)]
+        return self._answer_batch([(t, top) for t in texts]) if texts else []
 
     def rank(self, question: str, mode: Mode, k: int = 10) -> list[StoredPassage]:
         """The top-k passages by one retriever alone (for evaluation)."""
         text = check_question(question)
-        vector = self.embedder.encode_queries([text])[0]
+        vector = self.embedder.encode_queries([text])
 
-        def pick(dense: list[tuple[int, float]], keyword: list[int]) -> list[int]:
+        def pick(dense: Ranking, keyword: list[int]) -> Ranking:
             if mode == "dense":
-                return [i for i, _ in dense][:k]
+                return dense[:k]
             if mode == "keyword":
-                return keyword[:k]
-            return [i for i, _ in _fuse(dense, keyword)][:k]
+                return [(i, 0.0) for i in keyword[:k]]
+            return _fuse(dense, keyword)[:k]
 
-        return self._search(text, vector, pick)[0]
+        [(_, picked)], passages = self._lookup([text], vector, pick)
+        return [passages[i] for i, _ in picked if i in passages]
 
-    def _retrieve(
-        self, question: str, vector: np.ndarray
-    ) -> tuple[list[tuple[int, float]], list[int]]:
-        index = self._index
-        assert index is not None
-        k = min(CANDIDATES, index.ntotal)
-        scores, ids = search(index, vector.reshape(1, -1), k) if k else (np.empty((1, 0)),) * 2
-        dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-        return dense, self.store.keyword_search(question, CANDIDATES)
-
-    def _search(
+    def _lookup(
         self,
-        question: str,
-        vector: np.ndarray,
-        pick: Callable[[list[tuple[int, float]], list[int]], list[int]],
-    ) -> tuple[list[StoredPassage], list[tuple[int, float]], list[int]]:
-        """Retrieve, let `pick` choose ids, and fetch those passages from the same build.
+        questions: Sequence[str],
+        vectors: np.ndarray,
+        pick: Callable[[Ranking, list[int]], Ranking],
+    ) -> tuple[list[tuple[Ranking, Ranking]], dict[int, StoredPassage]]:
+        """Search both retrievers for every question, let `pick` choose (id, score) pairs from
+        the dense and keyword rankings, and fetch the chosen passages in one read.
 
-        If another process rebuilt the index meanwhile, reload it and search again, since
-        the FAISS ids of the old build name other rows now.
+        Returns (dense ranking, picked) per question and the passages by id. The read is one
+        snapshot of the build that was searched: if another process rebuilt the index
+        meanwhile, reload it and search again, since the FAISS ids of the old build name other
+        rows now.
         """
         for _ in range(3):
-            dense, keyword = self._retrieve(question, vector)
-            found = self.store.passages(pick(dense, keyword), self._build_id)
+            index = self._index
+            assert index is not None
+            k = min(CANDIDATES, index.ntotal)
+            if k:
+                scores, ids = search(index, vectors, k)
+            else:
+                scores, ids = np.empty((len(questions), 0)), np.empty((len(questions), 0))
+            ranked = []
+            for question, row_ids, row_scores in zip(questions, ids, scores, strict=True):
+                dense = [
+                    (int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0
+                ]
+                ranked.append((dense, pick(dense, self.store.keyword_search(question, CANDIDATES))))
+            wanted = sorted({i for _, picked in ranked for i, _ in picked})
+            found = self.store.passages(wanted, self._build_id)
             if found is not None:
-                return found, dense, keyword
+                return ranked, {p.id: p for p in found}
             self.refresh()
         raise RuntimeError("the index keeps changing under the search; try again")
 
-    def _answer_batch(self, items: Sequence[tuple[str, int]]) -> list[Answer | Exception]:
-        """The batcher's work: one encode for every queued question, then each answered.
+    def _answer_batch(self, items: Sequence[tuple[str, int]]) -> list[Answer]:
+        """The batcher's work: one encode, one search and one read for every queued question.
 
-        A question that fails gets its own exception; the others still get their answers.
+        Reading the store once per batch rather than once per question keeps the Python and
+        SQLite work between two forward passes small: on two cores that work is what stops
+        32 concurrent askers from getting all that batching buys the model.
         """
-        vectors = self.embedder.encode_queries([text for text, _ in items])
-        results: list[Answer | Exception] = []
-        for (text, top), vector in zip(items, vectors, strict=True):
-            try:
-                results.append(self._answer(text, vector, top))
-            except Exception as exc:
-                results.append(exc)
-        return results
+        questions = [text for text, _ in items]
+        vectors = self.embedder.encode_queries(questions)
+        wide = max(max(top for _, top in items), CANDIDATES_URGENT)
+        ranked, passages = self._lookup(questions, vectors, lambda d, kw: _fuse(d, kw)[:wide])
+        judged = []
+        for (question, top), vector, (dense, fused) in zip(items, vectors, ranked, strict=True):
+            best = dense[0][1] if dense else 0.0
+            confident, urgent = self._judge.judge(question, vector, best)
+            similarity = dict(dense)
+            hits = [
+                Hit(passages[i], score, similarity.get(i, 0.0))
+                for i, score in fused
+                if i in passages
+            ]
+            if urgent:  # safety guidance first, whatever else the question touches
+                hits.sort(key=lambda h: not h.passage.urgent)
+            # Passages far weaker than the best one are noise on a small screen.
+            hits = hits[:1] + [h for h in hits[1:top] if h.similarity >= RELATED * best]
+            judged.append((question, confident, urgent, hits))
+        shown = {h.passage.hash for *_, hits in judged for h in hits}
+        sentences = self.store.sentence_vectors(self.embedder.name, shown, self.embedder.dim)
+        return [
+            Answer(
+                question,
+                confident,
+                urgent,
+                best_sentence(vector, [(h.passage, sentences[h.passage.hash]) for h in hits]),
+                hits,
+            )
+            for (question, confident, urgent, hits), vector in zip(judged, vectors, strict=True)
+        ]
 
-    def _answer(self, question: str, vector: np.ndarray, top: int) -> Answer:
-        fused: list[tuple[int, float]] = []
 
-        def pick(dense: list[tuple[int, float]], keyword: list[int]) -> list[int]:
-            fused[:] = _fuse(dense, keyword)[: max(top, CANDIDATES_URGENT)]
-            return [i for i, _ in fused]
-
-        passages, dense, _ = self._search(question, vector, pick)
-        best = dense[0][1] if dense else 0.0
-        confident, urgent = self._judge.judge(question, vector, best)
-        similarity = dict(dense)
-        by_id = {p.id: p for p in passages}
-        hits = [Hit(by_id[i], score, similarity.get(i, 0.0)) for i, score in fused if i in by_id]
-        if urgent:  # safety guidance first, whatever else the question touches
-            hits.sort(key=lambda h: not h.passage.urgent)
-        # Passages far weaker than the best one are noise on a small screen.
-        hits = hits[:1] + [h for h in hits[1:top] if h.similarity >= RELATED * best]
-        model, dim = self.embedder.name, self.embedder.dim
-        takeaway = best_sentence(
-            vector,
-            [(h.passage, self.store.sentence_vectors(model, h.passage.hash, dim)) for h in hits],
-        )
-        return Answer(question, confident, urgent, takeaway, hits)
-
-
-def _fuse(dense: list[tuple[int, float]], keyword: list[int]) -> list[tuple[int, float]]:
+def _fuse(dense: Ranking, keyword: list[int]) -> Ranking:
     """Reciprocal rank fusion, scaled so that first place in both lists scores 1.0."""
     scores: dict[int, float] = {}
     for rank, (i, _) in enumerate(dense):

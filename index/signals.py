@@ -7,6 +7,7 @@ Both judgements compare the question with the guidance and with example situatio
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -79,16 +80,32 @@ def best_sentence(
         if len(vectors) != len(passage.sentences):
             continue
         scores = vectors @ question_vector - rank * _RANK_PENALTY
-        for (start, end), vector, score in zip(passage.sentences, vectors, scores, strict=True):
-            sentence = passage.text[start:end].strip()
-            if not vector.any() or not _usable(sentence):  # zero: past the model's window
+        for (sentence, bonus), vector, score in zip(
+            _takeaways(passage.text, passage.sentences), vectors, scores, strict=True
+        ):
+            if bonus is None or not vector.any():  # zero: past the model's window
                 continue
-            score += _ADVICE_BONUS if _ADVICE.search(sentence) else 0.0
-            if score > best_score:
-                best, best_score = sentence, float(score)
+            if score + bonus > best_score:
+                best, best_score = sentence, float(score + bonus)
     if not best and candidates:
         best = candidates[0][0].text.split("\n")[0].strip()
     return best
+
+
+@functools.lru_cache(maxsize=4096)
+def _takeaways(
+    text: str, spans: tuple[tuple[int, int], ...]
+) -> tuple[tuple[str, float | None], ...]:
+    """Each sentence of a passage with its advice bonus, or None if it cannot be a takeaway.
+
+    Cached: the same few passages come up again and again, and running the regular
+    expressions over every sentence of them was a sixth of the work of answering.
+    """
+    sentences = (text[start:end].strip() for start, end in spans)
+    return tuple(
+        (s, (_ADVICE_BONUS if _ADVICE.search(s) else 0.0) if _usable(s) else None)
+        for s in sentences
+    )
 
 
 def _usable(sentence: str) -> bool:

@@ -135,13 +135,22 @@ class Store(ThreadLocalDatabase):
             matrix[row] = np.frombuffer(found[h], dtype=np.float32)
         return matrix
 
-    def sentence_vectors(self, model: str, passage_hash: str, dim: int) -> np.ndarray:
-        row = self.db.execute(
-            "SELECT sentences FROM embeddings WHERE model = ? AND hash = ?", [model, passage_hash]
-        ).fetchone()
-        if row is None:
-            return np.zeros((0, dim), dtype=np.float32)
-        return np.frombuffer(row[0], dtype=np.float32).reshape(-1, dim)
+    def sentence_vectors(
+        self, model: str, hashes: Iterable[str], dim: int
+    ) -> dict[str, np.ndarray]:
+        """The cached sentence matrices of these passages, in one read; a passage that is not
+        cached gets an empty matrix (it then offers no takeaway sentence)."""
+        wanted = sorted(set(hashes))
+        found = {h: np.zeros((0, dim), dtype=np.float32) for h in wanted}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT hash, sentences FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                [model, *chunk],
+            )
+            for h, blob in rows.fetchall():
+                found[h] = np.frombuffer(blob, dtype=np.float32).reshape(-1, dim)
+        return found
 
     # --- passages -------------------------------------------------------------------------
     def replace_passages(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import Engine, QuestionError
-from index.engine import FRESHNESS_INTERVAL, MAX_QUESTION_CHARS
+from index.engine import FRESHNESS_INTERVAL, MAX_QUESTION_CHARS, Answer
 from index.store import DB_NAME, keyword_query
 
 
@@ -115,17 +115,24 @@ def test_keyword_and_dense_rankings_differ_and_hybrid_fuses(engine: Engine) -> N
     assert hybrid[0].citation == "Favours > Favours from clients"
 
 
-def test_concurrent_askers_get_the_same_answers_as_sequential(engine: Engine) -> None:
+def _gist(answer: Answer) -> tuple:
+    return answer.confident, answer.urgent, answer.takeaway, [h.passage.id for h in answer.hits]
+
+
+def test_batched_answers_match_one_at_a_time(engine: Engine) -> None:
+    """Concurrent askers share one encode and one read of the index; each still gets the
+    answer it would get alone, whichever batch it lands in."""
     questions = [
         "can I take a tip",
         "client threatened me",
         "fix my laptop",
         "walk the dog",
     ] * 8
-    expected = {q: engine.ask(q).hits[0].passage.id for q in set(questions)}
+    alone = {q: _gist(engine.ask(q)) for q in set(questions)}
+    expected = [alone[q] for q in questions]
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(engine.ask, questions))
-    assert [a.hits[0].passage.id for a in answers] == [expected[q] for q in questions]
+        assert [_gist(a) for a in pool.map(engine.ask, questions)] == expected
+    assert [_gist(a) for a in engine.ask_many(questions)] == expected
 
 
 def test_rebuild_reembeds_only_changed_passages(corpus: Path, tmp_path: Path, embedder) -> None:
@@ -160,6 +167,41 @@ def test_editing_knowledge_then_asking_just_works(
     answer = engine.ask(question)
     assert answer.confident
     assert answer.hits[0].passage.citation == "Pets > Bringing your own pets"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        b"---\ntitle: [unclosed\n---\n\n## Pets\n\nText.\n",  # a YAML slip
+        "## Pets\n\nCaf\u00e9 owners' pets.\n".encode("latin-1"),  # saved in the wrong encoding
+    ],
+)
+def test_a_broken_edit_keeps_the_last_good_index_answering(
+    corpus: Path,
+    tmp_path: Path,
+    embedder,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    broken: bytes,
+) -> None:
+    engine = Engine(corpus, tmp_path / "data", embedder=embedder)
+    question = "can I accept a box of chocolates?"
+    before = engine.ask(question)
+    monkeypatch.setattr("index.engine.FRESHNESS_INTERVAL", 0.0)
+    (corpus / "pets.md").write_bytes(broken)
+
+    answer = engine.ask(question)
+    assert answer == before
+    assert "pets.md" in caplog.text and "still answering from the last good index" in caplog.text
+    caplog.clear()
+    engine.ask(question)
+    assert not caplog.text  # not retried until the files change again
+
+    (corpus / "pets.md").write_text(
+        "## Bringing your own pets\n\nNever bring a dog or an iguana to a client's home.\n"
+    )
+    fixed = engine.ask("may I bring my pet iguana to a client's home?")
+    assert fixed.hits[0].passage.section == "Bringing your own pets"
 
 
 def test_freshness_check_is_throttled() -> None:
