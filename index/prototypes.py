@@ -36,6 +36,9 @@ URGENT = (
     "he's having chest pains and can't breathe properly",
     "the client is bleeding from a fall",
     "she's having a seizure on the floor",
+    "I cut my hand badly on broken glass at a client's house",
+    "I breathed in fumes at work and feel dizzy and sick",
+    "I fell off a ladder at the client's and think I broke my wrist",
     "my client says he wants to end his life",
     "I need to report an incident where a client threatened me",
     "how do I write down what happened when the client attacked me",
@@ -75,6 +78,8 @@ ORDINARY = (
     "he says he is leaving me something when he dies",
     "the client asked me to move heavy furniture and clear the garden",
     "can I help my client with her bills and bank account",
+    "I had a small injury at work last week, do I need to report it",
+    "I got a minor scratch from the client's cat",
 )
 
 OUT_OF_SCOPE = (
