@@ -37,11 +37,21 @@ class Outcome:
 
 class Escalations:
     def __init__(
-        self, storage: Storage, supervisors: Supervisors, wake: Callable[[], None]
+        self,
+        storage: Storage,
+        supervisors: Supervisors,
+        wake: Callable[[], None],
+        on_change: Callable[[Row], None] = lambda row: None,
     ) -> None:
         self.storage = storage
         self.supervisors = supervisors
         self.wake = wake  # nudges the delivery worker so cards go out at once
+        self.on_change = on_change  # told of each new state (App Home refresh); must not block
+
+    def _moved(self, row: Row) -> None:
+        """A committed change of state: deliver what it queued, and show it where it is seen."""
+        self.wake()
+        self.on_change(row)
 
     def escalate(self, question_id: str, user_id: str, kind: str, origin: str) -> Outcome:
         """Raise an escalation about a question (or, with no question, about `origin`).
@@ -75,7 +85,7 @@ class Escalations:
         )
         if created:
             log.info("escalation %s raised (%s)", row["id"], kind)
-            self.wake()
+            self._moved(row)
         return Outcome(created, blocks.escalation_sent(row), row)
 
     def claim(self, escalation_id: str, user_id: str) -> Outcome:
@@ -91,7 +101,7 @@ class Escalations:
         if row is None:
             return self._unchanged(escalation_id, user_id)
         log.info("escalation %s claimed", escalation_id)
-        self.wake()
+        self._moved(row)
         return Outcome(
             True,
             blocks.notice(
@@ -114,7 +124,7 @@ class Escalations:
         if row is None:
             return self._unchanged(escalation_id, user_id)
         log.info("escalation %s resolved", escalation_id)
-        self.wake()
+        self._moved(row)
         return Outcome(True, blocks.notice("Marked as resolved; I've told the asker."), row)
 
     def cancel(self, escalation_id: str, user_id: str) -> Outcome:
@@ -131,7 +141,7 @@ class Escalations:
         )
         if row is None:
             return self._unchanged(escalation_id, user_id)
-        self.wake()
+        self._moved(row)
         return Outcome(
             True, blocks.notice("Cancelled. The supervisors can see you withdrew it."), row
         )
@@ -143,7 +153,7 @@ class Escalations:
         row = self.storage.add_details(escalation_id, user_id, text)
         if row is None:
             return Outcome(False, blocks.notice("That request is already closed."))
-        self.wake()
+        self.wake()  # only the card shows details; App Home does not, so no refresh
         return Outcome(True, blocks.notice("Thanks, I've added that for the supervisors."), row)
 
     def _refuse(self, escalation_id: str, user_id: str, verb: str) -> Outcome:

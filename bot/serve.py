@@ -8,6 +8,7 @@ questions and must reach exactly the people allowed to see them.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
@@ -31,12 +32,14 @@ from index import Engine
 
 log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
+SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
 def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 3000) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    forget_slack_secrets()  # before any thread starts: os.environ is process-wide
     client = slack_client(settings)
     check_supervisor_channel(client, settings)
     stop = threading.Event()
@@ -49,10 +52,15 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
         threading.Thread(target=server.run, name="http", daemon=True).start()
         log.info("listening on http://%s:%d", host, port)
 
-    engine = Engine(settings.knowledge_dir, settings.data_dir, settings.embedding_model)
+    engine = Engine(
+        settings.knowledge_dir,
+        settings.data_dir,
+        settings.embedding_model,
+        precision=settings.embedding_precision,
+    )
     services = build_services(settings, engine, client)
     app = _bolt_app(settings, client, services)
-    services.worker.start()
+    services.start()
     replay_unfinished(app, services.storage)  # what a killed run acknowledged but never did
     if settings.retention_days:
         threading.Thread(
@@ -80,8 +88,20 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
         socket_mode.close()
     if server:
         server.close()
-    services.worker.stop()
+    services.stop()
     return 0
+
+
+def forget_slack_secrets() -> None:
+    """Take the Slack secrets out of os.environ once `settings` hold them.
+
+    Slack's libraries fall back to these variables behind our back: Bolt's App reads
+    SLACK_BOT_TOKEN whenever no `token` is passed, and given our own `client` (which carries
+    that very token) it then logs "As you gave `client` as well, `token` will be unused".
+    Settings stay the one source; nothing later picks a secret up implicitly.
+    """
+    for name in SLACK_SECRETS:
+        os.environ.pop(name, None)
 
 
 def check_supervisor_channel(client: WebClient, settings: Settings) -> None:

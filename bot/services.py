@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.asking import Advisor
 from bot.config import Settings
 from bot.escalations import Escalations
-from bot.home import home_view
+from bot.home_refresh import HomeRefresher
 from bot.outbox import DeliveryWorker
 from bot.storage import Storage
 from bot.supervisors import Supervisors
@@ -24,17 +24,23 @@ class Services:
     escalations: Escalations
     advisor: Advisor
     worker: DeliveryWorker
+    homes: HomeRefresher
 
-    def publish_home(self, client: WebClient, user_id: str) -> None:
-        client.views_publish(
-            user_id=user_id, view=home_view(user_id, self.storage, self.supervisors)
-        )
+    def start(self) -> None:
+        """Start the background threads: Slack deliveries and App Home refreshes."""
+        self.worker.start()
+        self.homes.start()
+
+    def stop(self) -> None:
+        self.homes.stop()
+        self.worker.stop()
 
 
 def build_services(settings: Settings, engine: Engine, client: WebClient) -> Services:
     storage = Storage(settings.data_dir)
     supervisors = Supervisors(client, settings.supervisor_channel_id)
     worker = DeliveryWorker(storage, client, settings)
-    escalations = Escalations(storage, supervisors, worker.wake)
+    homes = HomeRefresher(storage, supervisors, client)
+    escalations = Escalations(storage, supervisors, worker.wake, homes.escalation_changed)
     advisor = Advisor(engine, storage, escalations, settings)
-    return Services(settings, storage, supervisors, escalations, advisor, worker)
+    return Services(settings, storage, supervisors, escalations, advisor, worker, homes)

@@ -1,4 +1,5 @@
-"""The bot's own SQLite database (`bot.db`): questions, feedback, escalations, outbox, dedupe.
+"""The bot's own SQLite database (`bot.db`): questions, feedback, escalations, outbox, dedupe,
+and who opened App Home.
 
 Kept apart from the index database so rebuilding the index never touches people's records.
 WAL mode and a busy timeout let Bolt's listener threads and the delivery worker write at once;
@@ -146,6 +147,10 @@ class Storage(ThreadLocalDatabase):
             db["processed_events"].add_column("body", str)
         if "replays" not in columns:
             db["processed_events"].add_column("replays", int, not_null_default=0)
+        # Who has an App Home view to keep current (a new table: older databases just gain it).
+        db["home_views"].create(
+            {"user_id": str, "opened_at": float}, pk="user_id", if_not_exists=True
+        )
 
     # --- dedupe ---------------------------------------------------------------------------
     def first_time(self, key: str) -> bool:
@@ -203,6 +208,16 @@ class Storage(ThreadLocalDatabase):
     def delivery_state(self, key: str) -> str | None:
         row = self.db.execute("SELECT state FROM processed_events WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
+
+    # --- App Home ---------------------------------------------------------------------------
+    def record_home_opened(self, user_id: str, now: float) -> None:
+        """`user_id` opened their Home tab: from now on it has a view worth refreshing."""
+        self.db["home_views"].upsert({"user_id": user_id, "opened_at": now}, pk="user_id")
+
+    def home_viewers(self, since: float) -> set[str]:
+        """Users who opened their Home tab at or after `since`."""
+        rows = self.db.execute("SELECT user_id FROM home_views WHERE opened_at >= ?", [since])
+        return {r[0] for r in rows.fetchall()}
 
     # --- questions and feedback -----------------------------------------------------------
     def record_question(self, user_id: str, channel_id: str, source: str, text: str) -> str:
@@ -487,6 +502,7 @@ class Storage(ThreadLocalDatabase):
                 [cutoff],
             ).rowcount
             db.execute("DELETE FROM processed_events WHERE at < ?", [cutoff])
+            db.execute("DELETE FROM home_views WHERE opened_at < ?", [cutoff])
         return counts
 
 

@@ -440,6 +440,7 @@ def test_logs_hold_no_tokens_and_no_question_text(bot: BotProcess) -> None:
     """Runs last in each mode, over everything the bot logged for the tests above."""
     log = bot.log()
     assert "ready" in log
+    assert "will be unused" not in log  # Bolt's misleading warning about SLACK_BOT_TOKEN
     for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET):
         assert secret not in log
     for words in ("chocolates", "jewellery", "threatened", "walk their dog", "cash tip"):

@@ -208,3 +208,24 @@ def test_purge_keeps_recent_records(storage: Storage) -> None:
     storage.transition(row["id"], to="resolved", actor="S", allowed_from=("open",), jobs=())
     assert storage.purge(time.time() - 86_400) == {"escalations": 0, "feedback": 0, "questions": 0}
     assert storage.escalation(row["id"]) is not None
+
+
+def test_home_viewers_are_the_latest_openings_since(storage: Storage) -> None:
+    now = time.time()
+    storage.record_home_opened("U1", now - 10 * 86_400)
+    storage.record_home_opened("U2", now - 10 * 86_400)
+    storage.record_home_opened("U2", now)  # opened again: one row, the latest time
+    assert storage.home_viewers(now - 7 * 86_400) == {"U2"}
+    assert storage.db["home_views"].count == 2
+    storage.purge(now - 86_400)  # retention forgets old openings too
+    assert storage.home_viewers(0) == {"U2"}
+
+
+def test_a_database_from_before_home_views_gains_the_table(tmp_path: Path) -> None:
+    old = Storage(tmp_path)
+    row = raise_one(old)
+    old.db["home_views"].drop()
+    reopened = Storage(tmp_path)
+    assert reopened.home_viewers(0) == set() and reopened.escalation(row["id"]) is not None
+    reopened.record_home_opened("U1", time.time())
+    assert Storage(tmp_path).home_viewers(0) == {"U1"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.app import ResponseUrlError, RetryingRespond, build_app, slack_client
 from bot.config import Settings, load_settings
+from bot.serve import forget_slack_secrets
 from bot.services import build_services
 from tests.bot_harness import BOT_TOKEN, SUPERVISOR_CHANNEL
 from tests.slack_emulator import SlackEmulator, payloads, signing
@@ -103,6 +105,26 @@ def test_rejected_requests_are_logged_without_their_contents(
     assert "rejected a request" in caplog.text
     for secret in ("roadrunner", "hooks.slack.com", "96rGlfmibIGlgcZRskXaIFfN", VECTOR_SIGNATURE):
         assert secret not in caplog.text
+
+
+def test_bolt_is_not_told_of_a_token_it_would_call_unused(
+    emu: SlackEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Bolt's App falls back to SLACK_BOT_TOKEN when no `token` is passed, and next to our own
+    `client` warns that the token "will be unused". `serve` takes the secrets out of the
+    environment (settings hold them) before it builds the app."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    caplog.set_level(logging.WARNING)
+    forget_slack_secrets()
+    assert "SLACK_BOT_TOKEN" not in os.environ
+    settings = settings_for(emu, tmp_path)
+    client = slack_client(settings)
+    app = build_app(settings, client, build_services(settings, object(), client))  # type: ignore[arg-type]
+    assert app.client.token == BOT_TOKEN  # the client's own token is the one in use
+    assert "will be unused" not in caplog.text
 
 
 def test_listeners_get_a_client_with_the_bots_retry_handlers(app: App, emu: SlackEmulator) -> None:

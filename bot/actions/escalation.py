@@ -54,7 +54,7 @@ def register(app: App, services: Services) -> None:
         change = escalations.claim if action["action_id"] == blocks.CLAIM else escalations.resolve
         outcome = change(action["value"], user)
         if (body.get("view") or {}).get("type") == "home":
-            services.publish_home(client, user)
+            services.homes.refresh(user)  # in the background, with the others' Homes it changed
             if outcome.changed:
                 return  # the refreshed Home shows the new state
         tell(body, client, respond, outcome.message)

@@ -1,0 +1,124 @@
+"""Keep App Home tabs current when an escalation changes, without slowing any listener.
+
+Who gets a new view: the asker and the supervisors, but only those who opened their Home tab
+within `VIEWER_DAYS` (recorded on `app_home_opened`). Someone who never opened it has no view
+to correct, and anyone opening it later gets a fresh one then (`opened`), so a supervisor
+channel of dozens costs one views.publish (Tier 4) per person who actually uses the tab.
+
+How: `escalation_changed` and `refresh` only note who is due and wake a background thread, so
+they are safe before a listener's ack (`escalate` commits before acking). The thread coalesces a
+burst of changes into one publish per person. A failed publish (rate limited past the client's
+retries, a deactivated user) is logged and dropped: it never touches the escalation, and the
+next change or the next opening of the tab corrects the view.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.home import home_view
+from bot.storage import DAY, Row, Storage
+from bot.supervisors import Supervisors
+
+log = logging.getLogger(__name__)
+
+VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
+
+
+class HomeRefresher:
+    def __init__(
+        self,
+        storage: Storage,
+        supervisors: Supervisors,
+        client: WebClient,
+        viewer_days: float = VIEWER_DAYS,
+    ) -> None:
+        self.storage = storage
+        self.supervisors = supervisors
+        self.client = client
+        self.viewer_days = viewer_days
+        self._lock = threading.Lock()
+        self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
+        self._users: set[str] = set()  # to refresh whether or not they are recent viewers
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- called from listeners and the escalation service: never waits on Slack -----------
+    def opened(self, user_id: str) -> None:
+        """The user opened their Home tab: remember that, and show it current now."""
+        self.storage.record_home_opened(user_id, time.time())
+        self.publish(user_id)
+
+    def escalation_changed(self, row: Row) -> None:
+        """An escalation was raised, claimed, resolved or cancelled."""
+        with self._lock:
+            self._askers.add(row["asker"])
+        self._wake.set()
+
+    def refresh(self, user_id: str) -> None:
+        """Refresh this user's Home soon, whatever it shows (e.g. they clicked in it)."""
+        with self._lock:
+            self._users.add(user_id)
+        self._wake.set()
+
+    # --- the background thread ------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="home-refresh", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                self.run_once()
+            except Exception:  # the thread must outlive any single bad moment
+                log.exception("home refresh failed")
+
+    def run_once(self) -> int:
+        """Publish every Home now due; returns how many were published."""
+        with self._lock:
+            askers, users = self._askers, self._users
+            self._askers, self._users = set(), set()
+        published = 0
+        for user_id in sorted(self._recipients(askers) | users):
+            if self._stop.is_set():
+                break
+            try:
+                self.publish(user_id)
+                published += 1
+            except Exception as exc:  # one person's failure must not cost the others theirs
+                error = (
+                    exc.response.get("error")
+                    if isinstance(exc, SlackApiError)
+                    else type(exc).__name__
+                )
+                log.warning("App Home of %s not refreshed: %s", user_id, error)
+        return published
+
+    def _recipients(self, askers: set[str]) -> set[str]:
+        """The askers and supervisors among recent Home viewers (every change moves the queue)."""
+        if not askers:
+            return set()
+        viewers = self.storage.home_viewers(time.time() - self.viewer_days * DAY)
+        if not viewers - askers:
+            return viewers & askers  # no supervisor can be among them: skip the member lookup
+        return viewers & (askers | self.supervisors.members())
+
+    def publish(self, user_id: str) -> None:
+        """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
+        self.client.views_publish(
+            user_id=user_id, view=home_view(user_id, self.storage, self.supervisors)
+        )
