@@ -191,14 +191,19 @@ def latency_pairs(engine, questions: list[str], warm: list[str]) -> tuple[list, 
     and the cores other processes used meanwhile."""
     import faiss
 
+    from index.model_thread import on_model_thread
+
     model, index = engine.embedder.model, engine._index
     k = min(50, index.ntotal)  # what the engine asks FAISS for
     faiss.omp_set_num_threads(1)  # as the engine searches (index.build.search)
 
+    def bare_encode(q: str):
+        with engine.embedder.autocast():  # the same precision as the engine's encode
+            return model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+
     def floor(q: str) -> float:
         start = time.perf_counter()
-        with engine.embedder.autocast():  # the same precision as the engine's encode
-            vector = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+        vector = on_model_thread(bare_encode, q)  # where the engine encodes (index.model_thread)
         index.search(vector, k)
         return time.perf_counter() - start
 
@@ -388,6 +393,7 @@ def bench_build(cfg: Config, embedder, tmp: Path, res: Results) -> tuple[Path, P
     from index.chunking import chunk_document
     from index.documents import load_documents
     from index.embedding import BATCH_SIZE
+    from index.model_thread import on_model_thread
     from index.store import Store
 
     knowledge = tmp / "synthetic-knowledge"
@@ -399,7 +405,7 @@ def bench_build(cfg: Config, embedder, tmp: Path, res: Results) -> tuple[Path, P
     took = time.perf_counter() - started
     say(f"corpus: {len(paths)} documents, {len(texts)} passages ({took:.1f} s)")
     model = embedder.model
-    model.encode(texts[:BATCH_SIZE], batch_size=BATCH_SIZE)  # warm the kernels
+    on_model_thread(model.encode, texts[:BATCH_SIZE], batch_size=BATCH_SIZE)  # warm kernels
 
     # The floor is measured inside the build, interleaved with it batch by batch: the build
     # embeds in batches of 64 (length-sorted), and after (or before: the order alternates)

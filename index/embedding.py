@@ -19,12 +19,14 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from index.errors import ModelError
+from index.model_thread import on_model_thread, submit
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -104,7 +106,9 @@ class Embedder:
             from transformers.utils import logging as hf_logging
 
             hf_logging.disable_progress_bar()
-            self.model: SentenceTransformer = SentenceTransformer(path, device="cpu")
+            self.model: SentenceTransformer = on_model_thread(
+                SentenceTransformer, path, device="cpu"
+            )
         except Exception as exc:  # any failure here means "cannot be loaded offline"
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(
@@ -118,6 +122,13 @@ class Embedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Normalized float32 vectors, one row per text."""
+        return self.start_encoding_queries(texts).result()
+
+    def start_encoding_queries(self, texts: Sequence[str]) -> Future[np.ndarray]:
+        """`encode_queries` begun on the model thread, so the caller can work meanwhile."""
+        return submit(self._encode_queries, list(texts))
+
+    def _encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         with self.autocast():
             vectors = self.model.encode(
                 list(texts),
@@ -146,14 +157,7 @@ class Embedder:
         for start in range(0, len(order), BATCH_SIZE):
             batch = order[start : start + BATCH_SIZE]
             batch_texts = [texts[i] for i in batch]
-            with self.autocast():
-                outputs = self.model.encode(
-                    batch_texts,
-                    batch_size=len(batch_texts),
-                    output_value=None,
-                    convert_to_numpy=False,
-                    show_progress_bar=False,
-                )
+            outputs = on_model_thread(self._forward, batch_texts)
             offsets = tokenizer(
                 batch_texts,
                 return_offsets_mapping=True,
@@ -161,9 +165,7 @@ class Embedder:
                 max_length=max_len,
                 add_special_tokens=True,
             )["offset_mapping"]
-            for i, out, token_offsets in zip(batch, outputs, offsets, strict=True):
-                vector = out["sentence_embedding"].float().numpy()
-                tokens = out["token_embeddings"].float().numpy()
+            for i, (vector, tokens), token_offsets in zip(batch, outputs, offsets, strict=True):
                 results[i] = (
                     _normalize(vector),
                     _span_vectors(tokens, token_offsets, sentence_spans[i], self.dim),
@@ -171,6 +173,21 @@ class Embedder:
             if progress:
                 progress(len(batch))
         return [r for r in results if r is not None]
+
+    def _forward(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(text vector, token vectors) per text, as float32 arrays: one forward pass."""
+        with self.autocast():
+            outputs = self.model.encode(
+                texts,
+                batch_size=len(texts),
+                output_value=None,
+                convert_to_numpy=False,
+                show_progress_bar=False,
+            )
+        return [
+            (out["sentence_embedding"].float().numpy(), out["token_embeddings"].float().numpy())
+            for out in outputs
+        ]
 
 
 def _normalize(matrix: np.ndarray) -> np.ndarray:

@@ -203,16 +203,19 @@ class Engine:
         questions: Sequence[str],
         vectors: np.ndarray,
         pick: Callable[[Ranking, list[int]], Ranking],
+        keywords: list[list[int]] | None = None,
     ) -> tuple[list[tuple[Ranking, Ranking]], dict[int, StoredPassage]]:
         """Search both retrievers for every question, let `pick` choose (id, score) pairs from
         the dense and keyword rankings, and fetch the chosen passages in one read.
 
-        Returns (dense ranking, picked) per question and the passages by id. The read is one
-        snapshot of the build that was searched: if another process rebuilt the index
-        meanwhile, reload it and search again, since the FAISS ids of the old build name other
-        rows now.
+        Returns (dense ranking, picked) per question and the passages by id. `keywords` are
+        the keyword rankings if already searched. The read is one snapshot of the build that
+        was searched: if another process rebuilt the index meanwhile, reload it and search
+        again, since the ids of the old build name other rows now.
         """
-        for _ in range(3):
+        for attempt in range(3):
+            if keywords is None or attempt:
+                keywords = [self.store.keyword_search(q, CANDIDATES) for q in questions]
             index = self._index
             assert index is not None
             k = min(CANDIDATES, index.ntotal)
@@ -221,11 +224,11 @@ class Engine:
             else:
                 scores, ids = np.empty((len(questions), 0)), np.empty((len(questions), 0))
             ranked = []
-            for question, row_ids, row_scores in zip(questions, ids, scores, strict=True):
+            for keyword, row_ids, row_scores in zip(keywords, ids, scores, strict=True):
                 dense = [
                     (int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0
                 ]
-                ranked.append((dense, pick(dense, self.store.keyword_search(question, CANDIDATES))))
+                ranked.append((dense, pick(dense, keyword)))
             wanted = sorted({i for _, picked in ranked for i, _ in picked})
             found = self.store.passages(wanted, self._build_id)
             if found is not None:
@@ -241,9 +244,15 @@ class Engine:
         32 concurrent askers from getting all that batching buys the model.
         """
         questions = [text for text, _ in items]
-        vectors = self.embedder.encode_queries(questions)
+        encoding = self.embedder.start_encoding_queries(questions)
+        # Keyword search needs no vector: it runs while the model thread encodes (SQLite
+        # lets go of the GIL), instead of after it.
+        keywords = [self.store.keyword_search(q, CANDIDATES) for q in questions]
+        vectors = encoding.result()
         wide = max(max(top for _, top in items), CANDIDATES_URGENT)
-        ranked, passages = self._lookup(questions, vectors, lambda d, kw: _fuse(d, kw)[:wide])
+        ranked, passages = self._lookup(
+            questions, vectors, lambda d, kw: _fuse(d, kw)[:wide], keywords
+        )
         judged = []
         for (question, top), vector, (dense, fused) in zip(items, vectors, ranked, strict=True):
             best = dense[0][1] if dense else 0.0
