@@ -10,14 +10,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from index.batching import MicroBatcher, Started
+from index.batching import MicroBatcher
 from index.build import BuildReport, build, fingerprint, load_faiss, search, stat_signature
 from index.documents import load_documents
 from index.embedding import Embedder, Precision
@@ -36,7 +35,6 @@ FRESHNESS_INTERVAL = 2.0  # seconds between checks that the knowledge is unchang
 Mode = Literal["dense", "keyword", "hybrid"]
 log = logging.getLogger(__name__)
 Ranking = list[tuple[int, float]]  # (passage id, score), best first
-Pending = tuple[Future, list[list[int]]]  # a batch's encoding under way, its keyword rankings
 
 
 @dataclass(frozen=True)
@@ -109,9 +107,7 @@ class Engine:
         self.store = Store(Path(data_dir))
         self.progress = progress
         self.embedder = embedder or Embedder(model, precision)
-        self._batcher: MicroBatcher[tuple[str, int], Pending, Answer] = MicroBatcher(
-            self._start_batch, self._finish_batch
-        )
+        self._batcher: MicroBatcher[tuple[str, int], Answer] = MicroBatcher(self._answer_batch)
         self._judge = Judge(self.embedder.encode_queries)
         self._lock = threading.RLock()
         self._index = None
@@ -241,25 +237,17 @@ class Engine:
         raise RuntimeError("the index keeps changing under the search; try again")
 
     def _answer_batch(self, items: Sequence[tuple[str, int]]) -> list[Answer]:
-        """Answer a batch here and now (the batcher runs the same two parts, overlapped)."""
-        return self._finish_batch(items, self._start_batch(items).state)
+        """The batcher's work: one encode, one search and one read for every queued question.
 
-    def _start_batch(self, items: Sequence[tuple[str, int]]) -> Started[Pending]:
-        """Hand the batch's encode to the model thread, and search keywords meanwhile: they
-        need no vector, and SQLite lets go of the GIL while it works."""
-        questions = [text for text, _ in items]
-        encoding = self.embedder.start_encoding_queries(questions)
-        keywords = [self.store.keyword_search(q, CANDIDATES) for q in questions]
-        return Started(encoding, (encoding, keywords))
-
-    def _finish_batch(self, items: Sequence[tuple[str, int]], pending: Pending) -> list[Answer]:
-        """One FAISS search and one read of the store for the whole batch, then each answer.
-
-        Reading the store once per batch rather than once per question keeps the work
-        between two forward passes small.
+        Reading the store once per batch rather than once per question keeps the Python and
+        SQLite work between two forward passes small: on two cores that work is what stops
+        32 concurrent askers from getting all that batching buys the model.
         """
         questions = [text for text, _ in items]
-        encoding, keywords = pending
+        encoding = self.embedder.start_encoding_queries(questions)
+        # Keyword search needs no vector: it runs while the model thread encodes (SQLite
+        # lets go of the GIL), instead of after it.
+        keywords = [self.store.keyword_search(q, CANDIDATES) for q in questions]
         vectors = encoding.result()
         wide = max(max(top for _, top in items), CANDIDATES_URGENT)
         ranked, passages = self._lookup(

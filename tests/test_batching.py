@@ -1,98 +1,57 @@
-"""The micro-batcher: one result per caller, failures to the right callers, and the next batch
-started while the last one is being finished."""
+"""The micro-batcher: concurrent callers share batches, each gets its own result, and a failing
+batch fails only its own callers."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from index.batching import MicroBatcher, Started
+from index.batching import MicroBatcher
 
 
 class Recorder:
-    """start/finish that log what they did; items equal to `bad_*` make that part fail."""
+    """A batch function that logs its batches; a batch holding `bad` fails."""
 
-    def __init__(self, bad_start: int = -1, bad_finish: int = -1) -> None:
-        self.events: list[tuple[str, tuple[int, ...]]] = []
-        self.bad_start, self.bad_finish = bad_start, bad_finish
-        self.lock = threading.Lock()
+    def __init__(self, bad: int = -1) -> None:
+        self.batches: list[tuple[int, ...]] = []
+        self.bad = bad
 
-    def start(self, items: Sequence[int]) -> Started[tuple[int, ...]]:
-        with self.lock:
-            self.events.append(("start", tuple(items)))
-        if self.bad_start in items:
-            raise ValueError("start failed")
-        done: Future[None] = Future()
-        done.set_result(None)
-        return Started(done, tuple(items))
-
-    def finish(self, items: Sequence[int], state: tuple[int, ...]) -> list[int]:
-        assert tuple(items) == state
-        with self.lock:
-            self.events.append(("finish", tuple(items)))
-        if self.bad_finish in items:
-            raise ValueError("finish failed")
+    def __call__(self, items: Sequence[int]) -> list[int]:
+        self.batches.append(tuple(items))
+        if self.bad in items:
+            raise ValueError("batch failed")
         return [i * 10 for i in items]
-
-
-def ask_all(batcher: MicroBatcher, items: list[int]) -> list[int | str]:
-    def one(i: int) -> int | str:
-        try:
-            return batcher.submit(i)
-        except ValueError as exc:
-            return str(exc)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(one, items))
 
 
 def test_every_caller_gets_its_own_result() -> None:
     recorder = Recorder()
-    batcher = MicroBatcher(recorder.start, recorder.finish)
-    assert ask_all(batcher, list(range(40))) == [i * 10 for i in range(40)]
-    started = [items for kind, items in recorder.events if kind == "start"]
-    assert sorted(i for items in started for i in items) == list(range(40))
+    batcher = MicroBatcher(recorder)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(batcher.submit, range(40))) == [i * 10 for i in range(40)]
+    assert sorted(i for batch in recorder.batches for i in batch) == list(range(40))
 
 
-@pytest.mark.parametrize("part", ["start", "finish"])
-def test_a_failing_batch_fails_its_callers_and_the_batcher_goes_on(part: str) -> None:
-    recorder = Recorder(**{f"bad_{part}": 3})
-    batcher = MicroBatcher(recorder.start, recorder.finish)
-    assert batcher.submit(1) == 10
-    with pytest.raises(ValueError, match=f"{part} failed"):
-        batcher.submit(3)
-    assert batcher.submit(4) == 40
+def ask(batcher: MicroBatcher, item: int) -> int | Exception:
+    """`batcher.submit(item)` from a daemon thread: a dead batcher fails the test, not hangs it."""
+    outcome: list[int | Exception] = []
+
+    def run() -> None:
+        try:
+            outcome.append(batcher.submit(item))
+        except Exception as exc:
+            outcome.append(exc)
+
+    asker = threading.Thread(target=run, daemon=True)
+    asker.start()
+    asker.join(timeout=10)
+    assert outcome, "no answer within 10 s"
+    return outcome[0]
 
 
-def test_the_next_batch_starts_before_the_last_is_finished() -> None:
-    """While batch A is encoding, B queues; B is started before A is finished."""
-    gate = threading.Event()
-    order: list[str] = []
-
-    def start(items: Sequence[str]) -> Started[None]:
-        order.append(f"start {''.join(items)}")
-        running: Future[None] = Future()
-        if items == ["a"]:  # "encoding" until b has queued up
-            threading.Thread(target=lambda: (gate.wait(5), running.set_result(None))).start()
-        else:
-            running.set_result(None)
-        return Started(running, None)
-
-    def finish(items: Sequence[str], state: None) -> list[str]:
-        order.append(f"finish {''.join(items)}")
-        return list(items)
-
-    batcher = MicroBatcher(start, finish)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        a = pool.submit(batcher.submit, "a")
-        while order != ["start a"]:
-            threading.Event().wait(0.001)
-        b = pool.submit(batcher.submit, "b")
-        while batcher._queue.empty():  # b is queued behind a's "encode"
-            threading.Event().wait(0.001)
-        gate.set()
-        assert (a.result(5), b.result(5)) == ("a", "b")
-    assert order == ["start a", "start b", "finish a", "finish b"]
+def test_a_failing_batch_fails_its_callers_and_the_batcher_goes_on() -> None:
+    batcher = MicroBatcher(Recorder(bad=3))
+    assert ask(batcher, 1) == 10
+    failed = ask(batcher, 3)
+    assert isinstance(failed, ValueError) and str(failed) == "batch failed"
+    assert ask(batcher, 4) == 40
