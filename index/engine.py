@@ -240,8 +240,8 @@ class Engine:
         """The batcher's work: one encode, one search and one read for every queued question.
 
         Reading the store once per batch rather than once per question keeps the Python and
-        SQLite work between two forward passes small (0.4-0.8 ms a question, from 1.2 ms when
-        each question read for itself); the model waits for none of it in between.
+        SQLite work between two forward passes small: 0.4-0.8 ms a question, against 1.2 ms
+        when each question read the store for itself.
         """
         questions = [text for text, _ in items]
         encoding = self.embedder.start_encoding_queries(questions)
