@@ -21,6 +21,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.background import BackgroundWorker
 from bot.home import home_view
 from bot.storage import DAY, Row, Storage
 from bot.supervisors import Supervisors
@@ -30,7 +31,9 @@ log = logging.getLogger(__name__)
 VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
 
 
-class HomeRefresher:
+class HomeRefresher(BackgroundWorker):
+    name = "home-refresh"
+
     def __init__(
         self,
         storage: Storage,
@@ -38,6 +41,7 @@ class HomeRefresher:
         client: WebClient,
         viewer_days: float = VIEWER_DAYS,
     ) -> None:
+        super().__init__()
         self.storage = storage
         self.supervisors = supervisors
         self.client = client
@@ -45,9 +49,6 @@ class HomeRefresher:
         self._lock = threading.Lock()
         self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # --- called from listeners and the escalation service: never waits on Slack -----------
     def opened(self, user_id: str) -> None:
@@ -59,34 +60,15 @@ class HomeRefresher:
         """An escalation was raised, claimed, resolved or cancelled."""
         with self._lock:
             self._askers.add(row["asker"])
-        self._wake.set()
+        self.wake()
 
     def refresh(self, user_id: str) -> None:
         """Refresh this user's Home soon, whatever it shows (e.g. they clicked in it)."""
         with self._lock:
             self._users.add(user_id)
-        self._wake.set()
+        self.wake()
 
-    # --- the background thread ------------------------------------------------------------
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="home-refresh", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.wait()
-            self._wake.clear()
-            try:
-                self.run_once()
-            except Exception:  # the thread must outlive any single bad moment
-                log.exception("home refresh failed")
-
+    # --- one pass (on the background thread) ----------------------------------------------
     def run_once(self) -> int:
         """Publish every Home now due; returns how many were published."""
         with self._lock:
@@ -94,7 +76,7 @@ class HomeRefresher:
             self._askers, self._users = set(), set()
         published = 0
         for user_id in sorted(self._recipients(askers) | users):
-            if self._stop.is_set():
+            if self.stopping:
                 break
             try:
                 self.publish(user_id)

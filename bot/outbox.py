@@ -24,7 +24,6 @@ On start every pending job is due at once (`resume_pending`), whatever backoff i
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -33,6 +32,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
+from bot.background import BackgroundWorker
 from bot.config import Settings
 from bot.replies import direct_message
 from bot.storage import Row, Storage
@@ -71,15 +71,16 @@ def marker_client(client: WebClient) -> WebClient:
     )
 
 
-class DeliveryWorker:
+class DeliveryWorker(BackgroundWorker):
+    name = "outbox"
+    poll = POLL_SECONDS
+
     def __init__(self, storage: Storage, client: WebClient, settings: Settings) -> None:
+        super().__init__()
         self.storage = storage
         self.client = client
         self.poster = marker_client(client)
         self.settings = settings
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         # Each handler delivers one job; a card handler returns (channel, ts) to record.
         self._handlers: dict[str, Callable[[Row, Row], tuple[str, str] | None]] = {
             "card": self._post_card,
@@ -101,26 +102,7 @@ class DeliveryWorker:
         resumed = self.storage.resume_pending(time.time())
         if resumed:
             log.info("resuming %d pending deliveries", resumed)
-        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # the worker must outlive any single bad moment
-                log.exception("delivery loop failed; retrying")
-            self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
+        super().start()
 
     # --- one pass -------------------------------------------------------------------------
     def run_once(self, now: float | None = None) -> int:
@@ -132,7 +114,7 @@ class DeliveryWorker:
             self.settings.escalation_remind_urgent_minutes * 60,
         )
         delivered = 0
-        while not self._stop.is_set():  # each pass frees the next job of each escalation
+        while not self.stopping:  # each pass frees the next job of each escalation
             jobs = self.storage.due_jobs(now)
             progress = sum(self._deliver(job) for job in jobs)
             delivered += progress
