@@ -122,14 +122,7 @@ class Store(ThreadLocalDatabase):
 
     def passage_vectors(self, model: str, hashes: Sequence[str], dim: int) -> np.ndarray:
         """The cached vectors for `hashes`, in that order (all must be cached)."""
-        found: dict[str, bytes] = {}
-        for chunk in _chunks(sorted(set(hashes)), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
-                [model, *chunk],
-            )
-            found.update(rows.fetchall())
+        found = self._cached(model, hashes, "vector")
         matrix = np.empty((len(hashes), dim), dtype=np.float32)
         for row, h in enumerate(hashes):
             matrix[row] = np.frombuffer(found[h], dtype=np.float32)
@@ -140,16 +133,25 @@ class Store(ThreadLocalDatabase):
     ) -> dict[str, np.ndarray]:
         """The cached sentence matrices of these passages, in one read; a passage that is not
         cached gets an empty matrix (it then offers no takeaway sentence)."""
-        wanted = sorted(set(hashes))
-        found = {h: np.zeros((0, dim), dtype=np.float32) for h in wanted}
-        for chunk in _chunks(wanted, 500):
+        wanted = set(hashes)
+        found = self._cached(model, wanted, "sentences")
+        return {
+            h: np.frombuffer(found[h], dtype=np.float32).reshape(-1, dim)
+            if h in found
+            else np.zeros((0, dim), dtype=np.float32)
+            for h in wanted
+        }
+
+    def _cached(self, model: str, hashes: Iterable[str], column: str) -> dict[str, bytes]:
+        """One column of the cache rows of `model` for these hashes (500 per query)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(sorted(set(hashes)), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT hash, sentences FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                f"SELECT hash, {column} FROM embeddings WHERE model = ? AND hash IN ({marks})",
                 [model, *chunk],
             )
-            for h, blob in rows.fetchall():
-                found[h] = np.frombuffer(blob, dtype=np.float32).reshape(-1, dim)
+            found.update(rows.fetchall())
         return found
 
     # --- passages -------------------------------------------------------------------------
