@@ -681,7 +681,12 @@ def child(args: list[str]) -> None:
     else:  # floor-rss
         import faiss
 
-        from index.embedding import _quiet_offline_imports, autocast, resolve_model
+        from index.embedding import (
+            _quiet_offline_imports,
+            autocast,
+            resolve_model,
+            resolve_precision,
+        )
 
         _quiet_offline_imports()
         from sentence_transformers import SentenceTransformer
@@ -690,9 +695,10 @@ def child(args: list[str]) -> None:
         faiss.omp_set_num_threads(1)  # as the engine searches
         index = faiss.read_index(args[1])
         n, passages = int(args[2]), index.ntotal
+        precision = resolve_precision("auto")  # the engine's default; reads /proc/cpuinfo
 
         def answer(q: str) -> None:
-            with autocast("auto"):  # the engine's default precision
+            with autocast(precision):
                 vector = model.encode([q], normalize_embeddings=True)
             index.search(vector, min(50, index.ntotal))
 
