@@ -80,10 +80,11 @@ def best_sentence(
         if len(vectors) != len(passage.sentences):
             continue
         scores = vectors @ question_vector - rank * _RANK_PENALTY
-        for (sentence, bonus), vector, score in zip(
-            _takeaways(passage.text, passage.sentences), vectors, scores, strict=True
+        in_window = vectors.any(axis=1)  # a zero vector: past the model's window
+        for (sentence, bonus), seen, score in zip(
+            _takeaways(passage.text, passage.sentences), in_window, scores, strict=True
         ):
-            if bonus is None or not vector.any():  # zero: past the model's window
+            if bonus is None or not seen:
                 continue
             if score + bonus > best_score:
                 best, best_score = sentence, float(score + bonus)
