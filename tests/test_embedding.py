@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import native_bfloat16, resolve_precision
+from index.embedding import Embedder, autocast, native_bfloat16, resolve_precision
+from index.model_thread import on_model_thread
 
 QUESTIONS = [
     "my client offered to fix my laptop for free, is that ok?",
@@ -37,20 +38,40 @@ def test_auto_precision_follows_the_cpu_and_explicit_choices_win() -> None:
     assert native_bfloat16(Path("/nonexistent/cpuinfo")) is False
 
 
-def test_bfloat16_vectors_match_float32(embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def both() -> tuple[Embedder, Embedder]:
+    """The default model loaded in float32 and in bfloat16 (emulated where the CPU lacks it)."""
+    return Embedder(precision="float32"), Embedder(precision="bfloat16")
+
+
+def test_bfloat16_vectors_match_float32(both: tuple[Embedder, Embedder]) -> None:
     """The embedding cache is shared between precisions, so they must agree closely."""
+    exact_embedder, fast_embedder = both
     spans = [[(0, len(q))] for q in QUESTIONS]
-    monkeypatch.setattr(embedder, "precision", "float32")
-    exact = embedder.encode_queries(QUESTIONS)
-    exact_passages = embedder.encode_passages(QUESTIONS, spans)
-    monkeypatch.setattr(embedder, "precision", "bfloat16")
-    fast = embedder.encode_queries(QUESTIONS)
-    fast_passages = embedder.encode_passages(QUESTIONS, spans)
+    exact = exact_embedder.encode_queries(QUESTIONS)
+    exact_passages = exact_embedder.encode_passages(QUESTIONS, spans)
+    fast = fast_embedder.encode_queries(QUESTIONS)
+    fast_passages = fast_embedder.encode_passages(QUESTIONS, spans)
     assert fast.dtype == np.float32
-    assert not np.array_equal(fast, exact)  # autocast really ran
+    assert not np.array_equal(fast, exact)  # bfloat16 really ran
     assert (fast * exact).sum(axis=1).min() > 0.9999
     for (vector, sentences), (exact_vector, exact_sentences) in zip(
         fast_passages, exact_passages, strict=True
     ):
         assert float(vector @ exact_vector) > 0.9999
         assert float((sentences * exact_sentences).sum()) > 0.9999
+
+
+def test_bfloat16_weights_give_autocasts_vectors_bit_for_bit(
+    both: tuple[Embedder, Embedder],
+) -> None:
+    """Keeping the linear weights in bfloat16 only saves autocast's per-call cast."""
+    exact_embedder, fast_embedder = both
+
+    def float32_weights_under_autocast() -> np.ndarray:
+        with autocast("bfloat16"):
+            return exact_embedder.model.encode(QUESTIONS, normalize_embeddings=True)
+
+    assert np.array_equal(
+        on_model_thread(float32_weights_under_autocast), fast_embedder.encode_queries(QUESTIONS)
+    )
