@@ -67,7 +67,7 @@ class Config:
     floor_every: int  # the build floor encodes every n-th text and scales up
 
 
-FULL = Config(False, 200, 20, 128, 5, 32, 100, 100, 3, 3, 30, 8)
+FULL = Config(False, 200, 20, 256, 7, 32, 100, 100, 3, 3, 30, 8)
 QUICK = Config(True, 60, 10, 64, 2, 32, 10, 20, 2, 1, 20, 1)
 
 
@@ -335,7 +335,10 @@ def bench_throughput(cfg: Config, engine, res: Results) -> None:
                 "calling `engine.ask` (order alternates between rounds). Ratio: median over "
                 "rounds of concurrent / sequential. For scale, each round also times the "
                 "model alone (`encode_queries`) on the same questions one at a time and in "
-                f"groups of {cfg.threads}: what batching buys the forward pass itself.",
+                f"groups of {cfg.threads}: what batching buys the forward pass itself. A round "
+                "starts and ends with a partly filled batch, so a round holds "
+                f"{cfg.throughput_questions // cfg.threads} batches' worth of questions to "
+                "measure mostly the steady state.",
                 "",
                 f"| round | ask, one at a time | ask, {cfg.threads} threads | **ratio** | "
                 f"encode x1 | encode x{cfg.threads} | ratio |",
