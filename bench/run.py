@@ -408,7 +408,12 @@ def bench_build(cfg: Config, embedder, tmp: Path, res: Results) -> tuple[Path, P
     took = time.perf_counter() - started
     say(f"corpus: {len(paths)} documents, {len(texts)} passages ({took:.1f} s)")
     model = embedder.model
-    on_model_thread(model.encode, texts[:BATCH_SIZE], batch_size=BATCH_SIZE)  # warm kernels
+
+    def warm() -> None:
+        with embedder.autocast():  # bfloat16 weights run only under the embedder's autocast
+            model.encode(texts[:BATCH_SIZE], batch_size=BATCH_SIZE)
+
+    on_model_thread(warm)  # warm kernels
 
     # The floor is measured inside the build, interleaved with it batch by batch: the build
     # embeds in batches of 64 (length-sorted), and after (or before: the order alternates)

@@ -95,6 +95,9 @@ def autocast(precision: Precision) -> contextlib.AbstractContextManager:
 class Embedder:
     """A loaded model; `name` is what callers asked for and keys the embedding cache.
 
+    Run `model` only on the model thread and inside `autocast()`: in bfloat16 its linear
+    weights are bfloat16 and take no float32 input.
+
     The cache is not keyed by precision: the float32 and bfloat16-autocast vectors of a text
     are interchangeable (see the module docstring).
     """
