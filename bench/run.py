@@ -1,6 +1,6 @@
 """Benchmark the advice engine and write BENCHMARKS.md.
 
-    .venv/bin/python bench/run.py            # full run (10,000-passage corpus), ~10 minutes
+    .venv/bin/python bench/run.py            # full run (10,000-passage corpus), ~6 minutes
     .venv/bin/python bench/run.py --quick    # small corpus, prints the report (no file)
 
 Every figure is a ratio to a floor measured in the same run on the same machine (the machine
