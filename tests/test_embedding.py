@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import Embedder, autocast, native_bfloat16, resolve_precision
+from index.embedding import (
+    Embedder,
+    _length_groups,
+    autocast,
+    native_bfloat16,
+    resolve_precision,
+)
 from index.model_thread import on_model_thread
 
 QUESTIONS = [
@@ -75,3 +81,23 @@ def test_bfloat16_weights_give_autocasts_vectors_bit_for_bit(
     assert np.array_equal(
         on_model_thread(float32_weights_under_autocast), fast_embedder.encode_queries(QUESTIONS)
     )
+
+
+def test_a_long_question_is_encoded_apart_and_ordinary_ones_together() -> None:
+    ordinary = [60 + 3 * i for i in range(32)]  # 60 to 153 characters
+    assert _length_groups(ordinary) == [list(range(32))]
+    assert _length_groups([85] * 31 + [400]) == [list(range(31)), [31]]
+    assert _length_groups([400] + [85] * 31) == [list(range(1, 32)), [0]]
+    assert _length_groups([]) == []
+    groups = _length_groups([100] * 150, most=64)
+    assert max(len(g) for g in groups) <= 64
+    assert sorted(i for g in groups for i in g) == list(range(150))
+
+
+def test_grouped_encoding_gives_each_question_its_own_vector(embedder) -> None:
+    long = " ".join(QUESTIONS) * 4  # several hundred characters: encoded in its own pass
+    texts = [*QUESTIONS, long, *QUESTIONS[::-1]]
+    together = embedder.encode_queries(texts)
+    alone = np.vstack([embedder.encode_queries([t]) for t in texts])
+    assert together.shape == (len(texts), embedder.dim)
+    assert (together * alone).sum(axis=1).min() > 0.9999
