@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 import threading
 
+from slack_sdk.errors import SlackApiError
+
 log = logging.getLogger(__name__)
+
+
+def failure_reason(exc: Exception) -> str:
+    """What a failed pass step says in the log: Slack's error code, or the exception's type."""
+    return exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
 
 
 class BackgroundWorker:

@@ -19,9 +19,8 @@ import threading
 import time
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.background import BackgroundWorker
+from bot.background import BackgroundWorker, failure_reason
 from bot.home import home_view
 from bot.storage import DAY, Row, Storage
 from bot.supervisors import Supervisors
@@ -82,12 +81,7 @@ class HomeRefresher(BackgroundWorker):
                 self.publish(user_id)
                 published += 1
             except Exception as exc:  # one person's failure must not cost the others theirs
-                error = (
-                    exc.response.get("error")
-                    if isinstance(exc, SlackApiError)
-                    else type(exc).__name__
-                )
-                log.warning("App Home of %s not refreshed: %s", user_id, error)
+                log.warning("App Home of %s not refreshed: %s", user_id, failure_reason(exc))
         return published
 
     def _recipients(self, askers: set[str]) -> set[str]:

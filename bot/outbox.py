@@ -32,7 +32,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
-from bot.background import BackgroundWorker
+from bot.background import BackgroundWorker, failure_reason
 from bot.config import Settings
 from bot.replies import direct_message
 from bot.storage import Row, Storage
@@ -132,9 +132,7 @@ class DeliveryWorker(BackgroundWorker):
         try:
             card = self._handlers[job["job"]](job, row)
         except Exception as exc:
-            error = (
-                exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-            )
+            error = failure_reason(exc)
             delay = min(BACKOFF_BASE * 2 ** job["attempts"], BACKOFF_MAX)
             log.warning(
                 "delivery %s (%s) of escalation %s failed: %s; retry in %.0f s",
