@@ -14,10 +14,12 @@ from index.documents import Document
 MAX_PASSAGE_CHARS = 900  # about 200 word pieces: fits the model's 256-token window
 OVERVIEW = "Overview"
 # Bump when chunking or sentence splitting changes, so cached embeddings are not reused.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: a sentence keeps its closing quotes and brackets
 
+# After end punctuation: the closing quotes or brackets that still belong to the sentence
+# (group 1), then the space before the next one.
 _SENTENCE_END = re.compile(
-    "(?<=[.!?\u2026])[\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])"
+    "(?<=[.!?\u2026])([\"'\u201d\u2019)\\]]*)\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])"
 )
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_WORDS = 4
@@ -131,7 +133,7 @@ def sentence_spans(text: str, min_words: int = _MIN_SENTENCE_WORDS) -> list[tupl
         start = bullet.end() if bullet else 0
         cursor = start
         for match in _SENTENCE_END.finditer(line, start):
-            spans.append((offset + cursor, offset + match.start()))
+            spans.append((offset + cursor, offset + match.end(1)))
             cursor = match.end()
         spans.append((offset + cursor, offset + len(line.rstrip())))
         offset += len(line) + 1

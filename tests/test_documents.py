@@ -105,6 +105,18 @@ def test_sentence_spans_cover_sentences_and_bullets() -> None:
     ]  # fragments under four words make poor takeaways
 
 
+def test_a_sentence_keeps_its_closing_quote() -> None:
+    """Cut before it, a quoted script ends with one quote mark, and reads as a fragment."""
+    text = (
+        'Try: "Thank you, but I can\'t accept it." Then tell the office (same day.) It is done now.'
+    )
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        'Try: "Thank you, but I can\'t accept it."',
+        "Then tell the office (same day.)",
+        "It is done now.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
