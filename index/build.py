@@ -1,7 +1,9 @@
-"""Build the index: knowledge files -> passages -> embeddings (cached) -> FAISS + SQLite.
+"""Build the index: knowledge files -> sections and entries -> embeddings (cached) -> FAISS +
+SQLite, and the models learned from the labelled examples (`index.learning`).
 
-Only passages whose text changed are embedded again; a build that finds the knowledge
-unchanged does nothing. A file lock keeps two processes from building at once.
+Only entries whose text changed are embedded again; a build that finds the knowledge
+unchanged does nothing. The learned models are retrained only when their training examples
+changed. A file lock keeps two processes from building at once.
 """
 
 from __future__ import annotations
@@ -9,37 +11,53 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pickle
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 from tqdm import tqdm
 
-from index.chunking import CHUNKER_VERSION, chunk_document, sentence_spans
+from index.chunking import CHUNKER_VERSION, sentence_spans
 from index.documents import knowledge_files, load_documents, read_text
 from index.embedding import Embedder
+from index.learning import LABELLED, LEARNING_VERSION, Learned
+from index.sections import PASSAGE, Entry, Section, sections_and_entries
 from index.store import Store
 
-FAISS_PREFIX = "passages-"
+FAISS_PREFIX = "entries-"
+LEARNED_PREFIX = "learned-"
+
+
+@dataclass(frozen=True)
+class Training:
+    """What the learned models of a build are trained from, when they are not saved yet."""
+
+    digest: str
+    sections: list[Section]
+    entries: list[Entry]
+    vectors: np.ndarray
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    passages: int
+    sections: int
+    entries: int
     embedded: int
     seconds: float
     rebuilt: bool
+    training: Training | None = field(default=None, repr=False, compare=False)
 
 
 def fingerprint(knowledge_dir: Path, model: str) -> str:
-    """A digest of every knowledge file's name and content, the model and the chunker."""
-    digest = hashlib.sha256(f"{CHUNKER_VERSION}\0{model}".encode())
+    """A digest of every knowledge file's name and content, the model, chunker and learner."""
+    digest = hashlib.sha256(f"{CHUNKER_VERSION}\0{LEARNING_VERSION}\0{model}".encode())
     for path in knowledge_files(knowledge_dir):
         digest.update(path.relative_to(knowledge_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(read_text(path).encode()).digest())
@@ -57,6 +75,10 @@ def stat_signature(knowledge_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
 def faiss_path(data_dir: Path, build_id: str) -> Path:
     return data_dir / f"{FAISS_PREFIX}{build_id}.faiss"
+
+
+def learned_path(data_dir: Path, digest: str) -> Path:
+    return data_dir / f"{LEARNED_PREFIX}{digest[:16]}.pkl"
 
 
 @contextmanager
@@ -86,52 +108,116 @@ def build(
     with _build_lock(data_dir):
         digest = fingerprint(knowledge_dir, embedder.name)
         meta = store.meta()
-        if not force and meta.get("fingerprint") == digest and _faiss_exists(data_dir, meta):
-            return BuildReport(store.count(), 0, time.perf_counter() - started, rebuilt=False)
-
-        passages = [p for d in load_documents(knowledge_dir) for p in chunk_document(d)]
-        spans = [sentence_spans(p.text) for p in passages]
-        hashes = [p.content_hash for p in passages]
-        cached = store.cached_hashes(embedder.name)
-        # Identical texts embed once; everything already cached is reused.
-        todo = list(
-            {hashes[i]: i for i in range(len(passages)) if hashes[i] not in cached}.values()
-        )
-        if todo:
-            show = sys.stderr.isatty() if progress is None else progress
-            with tqdm(total=len(todo), desc="Embedding", unit="passage", disable=not show) as bar:
-                vectors = embedder.encode_passages(
-                    [passages[i].embed_text for i in todo],
-                    [_shift(spans[i], passages[i].heading_length) for i in todo],
-                    bar.update,
-                )
-            store.cache_embeddings(
-                embedder.name,
-                ((hashes[i], v, s) for i, (v, s) in zip(todo, vectors, strict=True)),
+        if not force and meta.get("fingerprint") == digest and _files_exist(data_dir, meta):
+            return BuildReport(
+                int(meta.get("sections", 0)),
+                int(meta.get("entries", 0)),
+                0,
+                time.perf_counter() - started,
+                rebuilt=False,
             )
 
-        matrix = store.passage_vectors(embedder.name, hashes, embedder.dim)
+        sections, entries = sections_and_entries(load_documents(knowledge_dir))
+        spans = [sentence_spans(e.text) if e.kind == PASSAGE else [] for e in entries]
+        hashes = [e.content_hash for e in entries]
+        embedded = _embed_missing(store, embedder, entries, spans, hashes, progress)
+        matrix = store.vectors(embedder.name, hashes, embedder.dim)
         build_id = uuid.uuid4().hex[:12]
         _write_faiss(matrix, faiss_path(data_dir, build_id))
-        store.replace_passages(
-            passages,
+        learned_digest = training_digest(sections, entries, embedder.name)
+        training = None
+        if not learned_path(data_dir, learned_digest).exists():
+            training = Training(learned_digest, sections, entries, matrix)
+        store.replace_index(
+            sections,
+            entries,
             spans,
             {
                 "fingerprint": digest,
                 "build_id": build_id,
+                "learned": learned_digest,
                 "model": embedder.name,
                 "dim": str(embedder.dim),
-                "passages": str(len(passages)),
+                "sections": str(len(sections)),
+                "entries": str(len(entries)),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             },
             embedder.name,
         )
-        _remove_old_faiss(data_dir, keep=build_id)
-        return BuildReport(len(passages), len(todo), time.perf_counter() - started, rebuilt=True)
+        _remove_old(data_dir, FAISS_PREFIX, keep=faiss_path(data_dir, build_id).name)
+        return BuildReport(
+            len(sections),
+            len(entries),
+            embedded,
+            time.perf_counter() - started,
+            rebuilt=True,
+            training=training,
+        )
+
+
+def _embed_missing(
+    store: Store,
+    embedder: Embedder,
+    entries: list[Entry],
+    spans: list[list[tuple[int, int]]],
+    hashes: list[str],
+    progress: bool | None,
+) -> int:
+    """Embed the entries whose text is not cached yet (identical texts once); how many."""
+    cached = store.cached_hashes(embedder.name)
+    todo = list({hashes[i]: i for i in range(len(entries)) if hashes[i] not in cached}.values())
+    if not todo:
+        return 0
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=len(todo), desc="Embedding", unit="text", disable=not show) as bar:
+        vectors = embedder.encode_passages(
+            [entries[i].embed_text for i in todo],
+            [_shift(spans[i], entries[i].heading_length) for i in todo],
+            bar.update,
+        )
+    store.cache_embeddings(
+        embedder.name, ((hashes[i], v, s) for i, (v, s) in zip(todo, vectors, strict=True))
+    )
+    return len(todo)
+
+
+def training_digest(sections: list[Section], entries: list[Entry], model: str) -> str:
+    """What the learned models depend on: the labelled entries (example questions, look-alikes,
+    curated answers) with their sections' labels, and the model (the embedding features).
+    Editing only the guidance text leaves them as they are."""
+    digest = hashlib.sha256(f"{LEARNING_VERSION}\0{model}".encode())
+    for section in sections:
+        digest.update(
+            f"{section.id}\0{section.scope}\0{section.emergency}\0{section.words}\0".encode()
+        )
+    for entry in entries:
+        if entry.kind in LABELLED:
+            digest.update(f"{entry.section_id}\0{entry.kind}\0{entry.language}\0".encode())
+            digest.update(entry.embed_text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def train(data_dir: Path, training: Training) -> Learned:
+    """Train the learned models of a build and save them (seconds to a minute: the section
+    classifier has one class per section), then drop older ones no build refers to."""
+    learned = Learned.train(training.sections, training.entries, training.vectors)
+    path = learned_path(data_dir, training.digest)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(learned, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    _remove_old(data_dir, LEARNED_PREFIX, keep=path.name)
+    return learned
+
+
+def load_learned(data_dir: Path, digest: str) -> Learned:
+    """The models `train` saved (our own file in the data directory)."""
+    with open(learned_path(data_dir, digest), "rb") as handle:
+        return pickle.load(handle)
 
 
 def _shift(spans: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
-    """Spans in the passage text -> spans in the embedded text (heading line first)."""
+    """Spans in the entry text -> spans in the embedded text (heading line first)."""
     return [(s + by, e + by) for s, e in spans]
 
 
@@ -151,8 +237,12 @@ def search(index: faiss.Index, vectors: np.ndarray, k: int) -> tuple[np.ndarray,
     return index.search(vectors, k)
 
 
-def _faiss_exists(data_dir: Path, meta: dict[str, str]) -> bool:
+def _files_exist(data_dir: Path, meta: dict[str, str]) -> bool:
     return "build_id" in meta and faiss_path(data_dir, meta["build_id"]).exists()
+
+
+def learned_exists(data_dir: Path, digest: str) -> bool:
+    return learned_path(data_dir, digest).exists()
 
 
 def _write_faiss(matrix: np.ndarray, path: Path) -> None:
@@ -165,7 +255,7 @@ def _write_faiss(matrix: np.ndarray, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _remove_old_faiss(data_dir: Path, keep: str) -> None:
-    for old in data_dir.glob(f"{FAISS_PREFIX}*.faiss"):
-        if old.name != faiss_path(data_dir, keep).name:
+def _remove_old(data_dir: Path, prefix: str, keep: str) -> None:
+    for old in data_dir.glob(f"{prefix}*"):
+        if old.name != keep and not old.name.endswith(".tmp"):
             old.unlink(missing_ok=True)

@@ -1,20 +1,16 @@
-"""Cut documents into passages: one per section, long sections split on paragraph boundaries.
+"""Cut a section's text into passages (long sections split on paragraph boundaries) and
+passages into sentences (the takeaway candidates of sections that have no curated answer).
 
-A passage is what the bot shows under a `doc > section` citation, so it must read on its own.
+A passage must read on its own: it is what the search compares with a question.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-
-from index.documents import Document
 
 MAX_PASSAGE_CHARS = 900  # about 200 word pieces: fits the model's 256-token window
-OVERVIEW = "Overview"
 # Bump when chunking or sentence splitting changes, so cached embeddings are not reused.
-CHUNKER_VERSION = "2"  # 2: a sentence keeps its closing quotes and brackets
+CHUNKER_VERSION = "3"  # 3: sections with curated fields; 2: closing quotes kept
 
 # After end punctuation: the closing quotes or brackets that still belong to the sentence
 # (group 1), then the space before the next one.
@@ -25,57 +21,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _MIN_SENTENCE_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Passage:
-    """A citable piece of guidance; `position` orders passages within their document."""
-
-    doc: str
-    section: str
-    text: str
-    source: str
-    path: str
-    position: int
-    urgent: bool
-
-    @property
-    def citation(self) -> str:
-        return f"{self.doc} > {self.section}"
-
-    @property
-    def embed_text(self) -> str:
-        """What the model sees: the section heading gives short passages their topic."""
-        return f"{self.section}\n{self.text}"
-
-    @property
-    def heading_length(self) -> int:
-        """Where `text` starts inside `embed_text`."""
-        return len(self.section) + 1
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(f"{CHUNKER_VERSION}\0{self.embed_text}".encode()).hexdigest()
-
-
-def chunk_document(document: Document, max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
-    passages: list[Passage] = []
-    for section in document.sections:
-        name = " > ".join(section.path) or OVERVIEW
-        for text in _pack(section.paragraphs, max_chars):
-            passages.append(
-                Passage(
-                    doc=document.title,
-                    section=name,
-                    text=text,
-                    source=document.source,
-                    path=document.path,
-                    position=len(passages),
-                    urgent=document.urgent,
-                )
-            )
-    return passages
-
-
-def _pack(paragraphs: list[str], max_chars: int) -> list[str]:
+def pack(paragraphs: list[str], max_chars: int = MAX_PASSAGE_CHARS) -> list[str]:
     """Greedily join paragraphs up to max_chars; a lone long paragraph splits by sentence."""
     pieces: list[str] = []
     for paragraph in paragraphs:

@@ -1,5 +1,6 @@
-"""The passage store: one SQLite file (through sqlite-utils) with passages, their FTS5 index,
-the embedding cache keyed by model and content hash, and index metadata.
+"""The index store: one SQLite file (through sqlite-utils) with the sections, the entries that
+find them and their FTS5 index, the embedding cache keyed by model and content hash, and
+index metadata.
 """
 
 from __future__ import annotations
@@ -7,34 +8,27 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from index.chunking import Passage
 from index.database import ThreadLocalDatabase
+from index.sections import Entry, Section
 
 DB_NAME = "index.db"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
-# Words that carry no topic: dropping them keeps BM25 on the words that matter.
+# Words that carry no topic: dropping them keeps BM25 on the words that matter (English and
+# Spanish, since questions come in both).
 _STOPWORDS = frozenset(
     """a about am an and any are as at be been but by can could did do does doing for from had
     has have he her hers him his how i i'm if in into is it it's its just me my of on or our
     ours she should so than that the their them then there these they this to too us was we
     were what when where which who why will with would you your yours ok okay please hi hey
-    hello thanks""".split()
+    hello thanks im u ur pls
+    al como con de del el ella ellos en es esta este eso esto la las le les lo los me mi mis
+    muy no o para pero por que qué se si sí su sus te tu tú un una y ya yo hola gracias""".split()
 )
-
-
-@dataclass(frozen=True)
-class StoredPassage(Passage):
-    """A passage as stored: `id` is its row in the FAISS index, `sentences` its takeaway
-    candidates as character spans of `text`."""
-
-    id: int
-    hash: str
-    sentences: tuple[tuple[int, int], ...]
+_ENTRY_COLUMNS = ("id", "section_id", "kind", "language", "text", "hash", "sentences")
 
 
 def keyword_query(question: str) -> str:
@@ -42,20 +36,6 @@ def keyword_query(question: str) -> str:
     words = [w.lower() for w in _WORD.findall(question)]
     terms = dict.fromkeys(w.replace('"', "") for w in words if w not in _STOPWORDS and len(w) > 1)
     return " OR ".join(f'"{t}"' for t in terms)
-
-
-_PASSAGE_COLUMNS = (
-    "id",
-    "doc",
-    "section",
-    "text",
-    "source",
-    "path",
-    "position",
-    "urgent",
-    "hash",
-    "sentences",
-)
 
 
 class Store(ThreadLocalDatabase):
@@ -67,25 +47,31 @@ class Store(ThreadLocalDatabase):
 
     def _create(self) -> None:
         db = self.db
-        db["passages"].create(
+        if db["passages"].exists():  # an index from before sections: rebuilt from scratch
+            for table in ("passages_fts", "passages", "meta"):
+                db[table].drop(ignore=True)
+        db["sections"].create(
+            {"id": int, "citation": str, "scope": str, "emergency": str, "data": str},
+            pk="id",
+            if_not_exists=True,
+        )
+        db["entries"].create(
             {
                 "id": int,
-                "doc": str,
-                "section": str,
+                "section_id": int,
+                "kind": str,
+                "language": str,
                 "text": str,
-                "source": str,
-                "path": str,
-                "position": int,
-                "urgent": int,
                 "hash": str,
                 "sentences": str,
             },
             pk="id",
             if_not_exists=True,
         )
-        if not db["passages_fts"].exists():
-            db["passages"].enable_fts(
-                ["doc", "section", "text"], tokenize="porter", create_triggers=True
+        if not db["entries_fts"].exists():
+            # porter over unicode61 with diacritics removed: "politica" finds "política".
+            db["entries"].enable_fts(
+                ["text"], tokenize="porter unicode61 remove_diacritics 2", create_triggers=True
             )
         db["embeddings"].create(
             {"model": str, "hash": str, "vector": bytes, "sentences": bytes},
@@ -120,7 +106,7 @@ class Store(ThreadLocalDatabase):
             batch_size=500,
         )
 
-    def passage_vectors(self, model: str, hashes: Sequence[str], dim: int) -> np.ndarray:
+    def vectors(self, model: str, hashes: Sequence[str], dim: int) -> np.ndarray:
         """The cached vectors for `hashes`, in that order (all must be cached)."""
         found = self._cached(model, hashes, "vector")
         matrix = np.empty((len(hashes), dim), dtype=np.float32)
@@ -154,117 +140,121 @@ class Store(ThreadLocalDatabase):
             found.update(rows.fetchall())
         return found
 
-    # --- passages -------------------------------------------------------------------------
-    def replace_passages(
+    # --- sections and entries -------------------------------------------------------------
+    def replace_index(
         self,
-        passages: Sequence[Passage],
+        sections: Sequence[Section],
+        entries: Sequence[Entry],
         sentences: Sequence[Sequence[tuple[int, int]]],
         meta: dict[str, str],
         model: str,
     ) -> None:
-        """Swap in a new set of passages and its metadata in one transaction.
+        """Swap in new sections, entries and metadata in one transaction.
 
-        Only rows that differ from the stored ones are written: every write also updates the
-        FTS5 index through the table's triggers, and rewriting all 10,000 rows of a large
+        Only entry rows that differ from the stored ones are written: every write also
+        updates the FTS5 index through the table's triggers, and rewriting all rows of a large
         corpus made up most of an incremental rebuild after a one-file edit. The result is
         the same table and the same FTS5 index as a full rewrite.
 
-        Cache entries of `model` that no passage uses any more are dropped, so the file does
+        Cache entries of `model` that no entry uses any more are dropped, so the file does
         not grow with every edit.
         """
         rows = [
-            (
-                i,
-                p.doc,
-                p.section,
-                p.text,
-                p.source,
-                p.path,
-                p.position,
-                int(p.urgent),
-                p.content_hash,
-                json.dumps(list(spans)),
-            )
-            for i, (p, spans) in enumerate(zip(passages, sentences, strict=True))
+            (i, e.section_id, e.kind, e.language, e.text, e.content_hash, json.dumps(list(s)))
+            for i, (e, s) in enumerate(zip(entries, sentences, strict=True))
         ]
-        columns = ", ".join(_PASSAGE_COLUMNS)
+        columns = ", ".join(_ENTRY_COLUMNS)
         conn = self.db.conn
         with conn:
             conn.execute("BEGIN IMMEDIATE")  # read and rewrite under one write lock
-            stored = {row[0]: row for row in conn.execute(f"SELECT {columns} FROM passages")}
-            conn.execute("DELETE FROM passages WHERE id >= ?", [len(rows)])
+            stored = {row[0]: row for row in conn.execute(f"SELECT {columns} FROM entries")}
+            conn.execute("DELETE FROM entries WHERE id >= ?", [len(rows)])
             conn.executemany(
-                f"UPDATE passages SET {', '.join(f'{c} = ?' for c in _PASSAGE_COLUMNS[1:])} "
+                f"UPDATE entries SET {', '.join(f'{c} = ?' for c in _ENTRY_COLUMNS[1:])} "
                 "WHERE id = ?",
                 [(*row[1:], row[0]) for row in rows if row[0] in stored and stored[row[0]] != row],
             )
             conn.executemany(
-                f"INSERT INTO passages ({columns}) "
-                f"VALUES ({', '.join('?' * len(_PASSAGE_COLUMNS))})",
+                f"INSERT INTO entries ({columns}) VALUES ({', '.join('?' * len(_ENTRY_COLUMNS))})",
                 [row for row in rows if row[0] not in stored],
             )
+            conn.execute("DELETE FROM sections")
+            conn.executemany(
+                "INSERT INTO sections (id, citation, scope, emergency, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (s.id, s.citation, s.scope, s.emergency, json.dumps(s.to_dict()))
+                    for s in sections
+                ],
+            )
             conn.execute(
-                "DELETE FROM embeddings WHERE model = ? "
-                "AND hash NOT IN (SELECT hash FROM passages)",
+                "DELETE FROM embeddings WHERE model = ? AND hash NOT IN (SELECT hash FROM entries)",
                 [model],
             )
-            conn.executemany(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(meta.items())
-            )
-            # One b-tree instead of a segment per batch of writes: keyword search then takes
-            # 0.26 ms a question on the bundled knowledge, against 0.41 ms unmerged.
-            conn.execute("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')")
+            conn.execute("DELETE FROM meta")
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", list(meta.items()))
+            # One b-tree instead of a segment per batch of writes: a merged FTS5 index answers
+            # a keyword search in about two thirds of the time.
+            conn.execute("INSERT INTO entries_fts (entries_fts) VALUES ('optimize')")
 
-    def passages(self, ids: Sequence[int], build_id: str) -> list[StoredPassage] | None:
-        """The passages with these ids, or None when the store was rebuilt since `build_id`."""
-        if not ids:
-            return []
+    def snapshot(
+        self, build_id: str
+    ) -> tuple[list[Section], list[tuple[int, str, str, str]]] | None:
+        """All sections and (section id, kind, language, hash) per entry, read in one
+        snapshot; None when the store holds another build than `build_id`."""
         conn = self.db.conn
-        conn.execute("BEGIN")  # one read snapshot: the rows belong to the build we checked
+        conn.execute("BEGIN")
         try:
             current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
             if current is None or current[0] != build_id:
                 return None
-            marks = ",".join("?" * len(ids))
-            rows = conn.execute(
-                f"SELECT id, doc, section, text, source, path, position, urgent, hash, sentences "
-                f"FROM passages WHERE id IN ({marks})",
-                list(ids),
+            sections = [
+                Section.from_dict(json.loads(data))
+                for (data,) in conn.execute("SELECT data FROM sections ORDER BY id")
+            ]
+            entries = conn.execute(
+                "SELECT section_id, kind, language, hash FROM entries ORDER BY id"
             ).fetchall()
         finally:
             conn.execute("COMMIT")
-        by_id = {row[0]: _stored(row) for row in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return sections, entries
 
-    def keyword_search(self, question: str, limit: int) -> list[int]:
-        """Passage ids ranked by BM25 (section and title words weigh more than body words)."""
+    def entry_texts(self) -> list[str]:
+        return [t for (t,) in self.db.execute("SELECT text FROM entries ORDER BY id").fetchall()]
+
+    def entry_sentences(self, ids: Sequence[int]) -> dict[int, tuple[str, list[tuple[int, int]]]]:
+        """(text, sentence spans) of these entries (the takeaway fallback's candidates)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT id, text, sentences FROM entries WHERE id IN ({marks})", list(ids)
+        ).fetchall()
+        return {i: (text, [tuple(s) for s in json.loads(spans)]) for i, text, spans in rows}
+
+    def keyword_search(self, question: str, limit: int, build_id: str) -> list[int] | None:
+        """Entry ids ranked by BM25, or None when the store holds another build than
+        `build_id` (the ids would name other rows)."""
         query = keyword_query(question)
         if not query:
             return []
-        rows = self.db.execute(
-            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
-            "ORDER BY bm25(passages_fts, 2.0, 3.0, 1.0) LIMIT ?",
-            [query, limit],
-        )
-        return [r for (r,) in rows.fetchall()]
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+            if current is None or current[0] != build_id:
+                return None
+            rows = conn.execute(
+                "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? "
+                "ORDER BY bm25(entries_fts) LIMIT ?",
+                [query, limit],
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        return [r for (r,) in rows]
 
     def count(self) -> int:
-        return self.db["passages"].count
-
-
-def _stored(row: tuple) -> StoredPassage:
-    return StoredPassage(
-        id=row[0],
-        doc=row[1],
-        section=row[2],
-        text=row[3],
-        source=row[4],
-        path=row[5],
-        position=row[6],
-        urgent=bool(row[7]),
-        hash=row[8],
-        sentences=tuple(tuple(s) for s in json.loads(row[9])),
-    )
+        return self.db["sections"].count
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

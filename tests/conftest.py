@@ -27,50 +27,17 @@ If a client threatens you, shouts at you or makes you feel unsafe, stop work and
 your exit clear, get to your vehicle and call the office straight away.
 """
 
-CORPUS = {
-    "gifts.md": """---
-title: Gifts and tips
-source: Test guidance on gifts
----
-
-## Accepting gifts
-
-A small token such as a card or a box of chocolates may be accepted. Valuable gifts, such as
-jewellery, a watch or money, must be declined politely and reported to the office.
-
-## Cash tips
-
-Cash tips are not accepted in the home. If a client insists, suggest they leave a kind word
-with the office or add a tip to the invoice.
-""",
-    "favours.md": """---
-title: Favours
-source: Test guidance on favours
----
-
-## Favours from clients
-
-When a client offers to fix your laptop or lend you their car for free, say no thanks. A
-favour like that gives you a personal benefit and changes the relationship.
-
-## Tasks outside the service
-
-Walking the dog or running errands is outside the booked service. Offer to ask the office
-for a quote instead.
-""",
-    "safety.md": SAFETY_THREATS
-    + """
-## Medical emergencies
-
-If a client collapses, falls or stops breathing, call emergency services first, then call
-the office.
-""",
-}
+CORPUS_DIR = ROOT / "tests" / "corpus"  # a small knowledge pack in the full format
 
 
-def write_corpus(directory: Path, files: dict[str, str] = CORPUS) -> Path:
+def write_corpus(directory: Path, files: dict[str, str] | None = None) -> Path:
+    """`files` (name -> text) written to `directory`, or a copy of tests/corpus."""
+    if files is None:
+        shutil.copytree(CORPUS_DIR, directory, dirs_exist_ok=True)
+        return directory
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(text, encoding="utf-8")
     return directory
 

@@ -1,0 +1,262 @@
+"""Judgements learned from the knowledge at build time: is a message an emergency (and which
+kind), is it about boundaries at all (or a greeting), which language is it in, and which
+sections' example questions does it resemble in its characters.
+
+Everything is trained from labelled examples that admins keep in `knowledge/` (example
+questions, emergency situations, look-alikes, out-of-scope questions), so an added example
+is learned by the next build. The features are the sentence embedding plus character n-grams
+of the accent-stripped text: the embedding model only knows English, and character n-grams
+hold up under typos, missing accents and Spanish.
+
+Training is deterministic (fixed solvers, sorted inputs), so the same knowledge always gives
+the same judgements.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
+
+from index.documents import GENERAL_EMERGENCY, GUIDANCE
+from index.sections import ANSWER, NOT_URGENT, QUESTION, Entry, Section
+
+LEARNING_VERSION = "5"  # bump when features or models change: cached models are retrained
+EMBEDDING_WEIGHT = 1.0  # the dense vector's weight beside the unit-length n-gram vectors
+SECTION_CANDIDATES = 50  # sections the classifier ranks per question
+LOOK_ALIKE_WEIGHT = 2.0
+LABELLED = frozenset({QUESTION, NOT_URGENT, ANSWER})  # the entries the models learn from  # a labelled look-alike counts this many ordinary examples
+_REPEATS = re.compile(r"(.)\1{2,}")
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accents off, "heeelp" -> "heelp", one space: how typed messages vary."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _SPACE.sub(" ", _REPEATS.sub(r"\1\1", text)).strip()
+
+
+class TextFeatures:
+    """Character n-grams (2-5, inside word boundaries) + word unigrams/bigrams + embedding."""
+
+    def __init__(self) -> None:
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, dtype=np.float32
+        )
+        self.words = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b\w+\b",
+            dtype=np.float32,
+        )
+        self.fitted = False
+
+    def fit(self, texts: Sequence[str]) -> TextFeatures:
+        normalized = [normalize(t) for t in texts]
+        self.chars.fit(normalized)
+        self.words.fit(normalized)
+        self.fitted = True
+        return self
+
+    def ngrams(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        normalized = [normalize(t) for t in texts]
+        return sparse.hstack(
+            [self.chars.transform(normalized), self.words.transform(normalized)], format="csr"
+        )
+
+    def combine(self, ngrams: sparse.csr_matrix, vectors: np.ndarray) -> sparse.csr_matrix:
+        dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * EMBEDDING_WEIGHT)
+        return sparse.hstack([ngrams, dense], format="csr")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the learned models say about one message."""
+
+    language: str
+    language_confidence: float
+    danger: float  # probability that it is an emergency now
+    kind: str | None  # the most likely emergency kind (None: no kinds were learned)
+    kind_confidence: float
+    lexicon_kind: str | None  # the kind of an unmistakable word found in the message
+    scope: dict[str, float]  # probability of each scope (guidance, out, conversation)
+    sections: tuple[str, ...] = ()  # citations, best first, by the section classifier
+    section_margin: float = 0.0  # the classifier's decision value for the first of them
+
+
+def _logistic(c: float, balanced: bool = True) -> LogisticRegression:
+    return LogisticRegression(
+        C=c, max_iter=3000, solver="lbfgs", class_weight="balanced" if balanced else None
+    )
+
+
+class Learned:
+    """The models trained from one build's knowledge (picklable, kept beside the index)."""
+
+    def __init__(self) -> None:
+        self.features = TextFeatures()
+        self.urgent: LogisticRegression | None = None
+        self.kinds: LogisticRegression | None = None
+        self.single_kind: str | None = None
+        self.scope: LogisticRegression | None = None
+        self.scope_classes: tuple[str, ...] = (GUIDANCE,)
+        self.language: LogisticRegression | None = None
+        self.languages: tuple[str, ...] = ("en",)
+        self.lexicon: list[tuple[str, str]] = []  # (normalized phrase, kind), longest first
+        self.sections: LinearSVC | None = None  # citation of the section a question is about
+        self.single_section: str | None = None
+
+    @property
+    def section_names(self) -> tuple[str, ...]:
+        """The citations of the sections the classifier knows."""
+        if self.sections is not None:
+            return tuple(str(c) for c in self.sections.classes_)
+        return (self.single_section,) if self.single_section else ()
+
+    # --- training ---------------------------------------------------------------------------
+    @classmethod
+    def train(
+        cls, sections: Sequence[Section], entries: Sequence[Entry], vectors: np.ndarray
+    ) -> Learned:
+        """Fit every model on the labelled examples among `entries` (vectors: one per entry)."""
+        learned = cls()
+        by_id = {s.id: s for s in sections}
+        examples = [i for i, e in enumerate(entries) if e.kind in (QUESTION, NOT_URGENT)]
+        texts = [entries[i].text for i in examples]
+        if not texts:
+            return learned
+        learned.features.fit([e.text for e in entries if e.kind in LABELLED])
+        ngrams = learned.features.ngrams(texts)
+        x = learned.features.combine(ngrams, vectors[examples])
+        sections_of = [by_id[entries[i].section_id] for i in examples]
+
+        # Emergency now? Only a situation listed under an emergency's Questions is one. The
+        # look-alikes weigh double: they are few beside the ordinary questions, and they are
+        # where the line is. Character n-grams alone decide (measured on the dev sets: the
+        # English-only embedding adds nothing in English and costs recall in Spanish); the
+        # kind is named with the embedding too, which tells kinds apart better.
+        urgent = np.array(
+            [
+                s.emergency is not None
+                and s.emergency != GENERAL_EMERGENCY
+                and entries[i].kind == QUESTION
+                for i, s in zip(examples, sections_of, strict=True)
+            ]
+        )
+        weights = np.array(
+            [LOOK_ALIKE_WEIGHT if entries[i].kind == NOT_URGENT else 1.0 for i in examples]
+        )
+        if urgent.any() and not urgent.all():
+            learned.urgent = _logistic(4.0).fit(ngrams, urgent, sample_weight=weights)
+            kinds = np.array([s.emergency or "" for s in sections_of])[urgent]
+            if len(set(kinds)) > 1:
+                learned.kinds = _logistic(4.0, balanced=False).fit(x[urgent], kinds)
+            else:
+                learned.single_kind = str(kinds[0])
+
+        scopes = np.array([s.scope for s in sections_of])
+        if len(set(scopes)) > 1:
+            learned.scope = _logistic(4.0).fit(x, scopes)
+            learned.scope_classes = tuple(learned.scope.classes_)
+
+        languages = np.array([entries[i].language for i in examples])
+        if len(set(languages)) > 1:
+            learned.language = _logistic(4.0).fit(ngrams, languages)
+            learned.languages = tuple(learned.language.classes_)
+        else:
+            learned.languages = (str(languages[0]),)
+
+        learned.lexicon = sorted(
+            {
+                (normalize(word), s.emergency)
+                for s in sections
+                if s.emergency and s.emergency != GENERAL_EMERGENCY
+                for word in s.words
+                if normalize(word)
+            },
+            key=lambda item: (-len(item[0]), item),
+        )
+        # Which section answers it: a linear SVM over every example question and curated
+        # answer, one class per section (citations, so a model trained before an edit still
+        # names the right sections after it). Balanced classes: an emergency has five times
+        # the examples of a guidance section, and would otherwise win every near tie.
+        labelled = [i for i, e in enumerate(entries) if e.kind in LABELLED]
+        citations = np.array([by_id[entries[i].section_id].citation for i in labelled])
+        if len(set(citations)) > 1:
+            x_sections = learned.features.combine(
+                learned.features.ngrams([entries[i].text for i in labelled]), vectors[labelled]
+            )
+            learned.sections = LinearSVC(C=0.5, class_weight="balanced").fit(x_sections, citations)
+        elif len(citations):
+            learned.single_section = str(citations[0])
+        return learned
+
+    # --- judging ----------------------------------------------------------------------------
+    def judge(self, texts: Sequence[str], vectors: np.ndarray) -> list[Verdict]:
+        """One verdict per message; one sparse product per model for the whole batch."""
+        if not texts:
+            return []
+        if not self.features.fitted:
+            return [Verdict(self.languages[0], 1.0, 0.0, None, 0.0, None, {GUIDANCE: 1.0})] * len(
+                texts
+            )
+        ngrams = self.features.ngrams(texts)
+        x = self.features.combine(ngrams, vectors)
+        n = len(texts)
+        danger = self.urgent.predict_proba(ngrams)[:, 1] if self.urgent is not None else np.zeros(n)
+        if self.kinds is not None:
+            probs = self.kinds.predict_proba(x)
+            best = probs.argmax(axis=1)
+            kinds = [str(self.kinds.classes_[b]) for b in best]
+            kind_conf = probs[np.arange(n), best]
+        else:
+            kinds = [self.single_kind] * n
+            kind_conf = np.ones(n) if self.single_kind else np.zeros(n)
+        scope_probs = self.scope.predict_proba(x) if self.scope is not None else np.ones((n, 1))
+        if self.language is not None:
+            language_probs = self.language.predict_proba(ngrams)
+            language = [str(self.language.classes_[i]) for i in language_probs.argmax(axis=1)]
+            language_conf = language_probs.max(axis=1)
+        else:
+            language = [self.languages[0]] * n
+            language_conf = np.ones(n)
+        if self.sections is not None:
+            decisions = self.sections.decision_function(x)
+            order = np.argsort(-decisions, axis=1)[:, :SECTION_CANDIDATES]
+            ranked = [tuple(str(c) for c in self.sections.classes_[row]) for row in order]
+            margins = decisions[np.arange(n), order[:, 0]]
+        else:
+            ranked = [(self.single_section,) if self.single_section else ()] * n
+            margins = np.zeros(n)
+        verdicts = []
+        for row, text in enumerate(texts):
+            verdicts.append(
+                Verdict(
+                    language=language[row],
+                    language_confidence=float(language_conf[row]),
+                    danger=float(danger[row]),
+                    kind=kinds[row],
+                    kind_confidence=float(kind_conf[row]),
+                    lexicon_kind=self._lexicon_kind(normalize(text)),
+                    scope=dict(zip(self.scope_classes, map(float, scope_probs[row]), strict=True)),
+                    sections=ranked[row],
+                    section_margin=float(margins[row]),
+                )
+            )
+        return verdicts
+
+    def _lexicon_kind(self, normalized: str) -> str | None:
+        padded = f" {normalized} "
+        for phrase, kind in self.lexicon:
+            if f" {phrase} " in padded or (len(phrase) > 6 and phrase in normalized):
+                return kind
+        return None
