@@ -57,10 +57,11 @@ RELATED = 0.5  # a section shown after the first must score at least this, relat
 RRF_K = 60
 
 # Operating points, chosen on the dev sets (tests/dev/), never on tests/sealed/.
-URGENT_AT = 0.45  # detector probability from which a message is an emergency
-UNSURE_AT = 0.2  # ...and from which its answer opens with the "in danger?" line
+URGENT_AT = 0.3  # detector probability from which a message is an emergency (recall first)
+UNSURE_AT = 0.15  # ...and from which its answer opens with the "in danger?" line
 KIND_AT = 0.15  # below this confidence in the kind, the general safety steps lead
-OUT_OF_SCOPE_AT = 0.5  # probability of "not about boundaries" from which we send elsewhere
+OUT_OF_SCOPE_AT = 0.3  # probability of "not about boundaries" from which we send elsewhere
+ROUTE_OUT_AT = 0.1  # ...or from which it is enough, when the best section is a route
 CONVERSATION_AT = 0.6  # probability of a greeting/thanks/help from which we just reply
 MIN_SIMILARITY = 0.2  # below this (dense) and no example match, nothing answers the question
 LANGUAGE_SURE = 0.8  # below this, the asker's usual language (a hint) decides
@@ -546,7 +547,9 @@ class Engine:
             outside = verdict.scope.get(OUT_OF_SCOPE, 0.0)
             if conversation >= CONVERSATION_AT:
                 scope = CONVERSATION
-            elif outside >= OUT_OF_SCOPE_AT:
+            elif outside >= OUT_OF_SCOPE_AT or (
+                outside >= ROUTE_OUT_AT and ranked and ranked[0].section.scope == OUT_OF_SCOPE
+            ):
                 scope = OUT_OF_SCOPE
             if scope != GUIDANCE:
                 route = next((h.section for h in ranked if h.section.scope == scope), None)

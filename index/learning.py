@@ -28,11 +28,11 @@ from sklearn.svm import LinearSVC
 from index.documents import GENERAL_EMERGENCY, GUIDANCE
 from index.sections import ANSWER, NOT_URGENT, QUESTION, Entry, Section
 
-LEARNING_VERSION = "5"  # bump when features or models change: cached models are retrained
+LEARNING_VERSION = "6"  # bump when features or models change: cached models are retrained
 EMBEDDING_WEIGHT = 1.0  # the dense vector's weight beside the unit-length n-gram vectors
 SECTION_CANDIDATES = 50  # sections the classifier ranks per question
-LOOK_ALIKE_WEIGHT = 2.0
-LABELLED = frozenset({QUESTION, NOT_URGENT, ANSWER})  # the entries the models learn from  # a labelled look-alike counts this many ordinary examples
+LOOK_ALIKE_WEIGHT = 2.0  # a labelled look-alike counts this many ordinary examples
+LABELLED = frozenset({QUESTION, NOT_URGENT, ANSWER})  # the entries the models learn from
 _REPEATS = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
 
@@ -165,7 +165,7 @@ class Learned:
 
         scopes = np.array([s.scope for s in sections_of])
         if len(set(scopes)) > 1:
-            learned.scope = _logistic(4.0).fit(x, scopes)
+            learned.scope = _logistic(1.0).fit(x, scopes)
             learned.scope_classes = tuple(learned.scope.classes_)
 
         languages = np.array([entries[i].language for i in examples])
