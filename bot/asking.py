@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 
 from bot import blocks
-from bot.blocks import Message
 from bot.compose import compose
 from bot.config import Settings
 from bot.escalations import Escalations
 from bot.ratelimit import RateLimiter
-from bot.slack_text import safe
+from bot.slack.blocks import Message
+from bot.slack.text import safe
 from bot.storage import Storage
 from index import Engine, QuestionError, check_question
 

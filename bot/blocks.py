@@ -1,32 +1,28 @@
 """Block Kit messages: answers, supervisor cards, notices. Every one has a plain-text fallback.
 
-All user and knowledge text passes through `bot.slack_text.safe`, so nothing it contains can
+All user and knowledge text passes through `bot.slack.text.safe`, so nothing it contains can
 mention or link; button values carry an id only. Escalation rows come from `bot.storage`.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import dataclass, field
-from typing import Any
 
 from bot.compose import Reply
-from bot.slack_text import (
-    MAX_BLOCKS,
-    MAX_BUTTON_TEXT,
-    MAX_CONTEXT_TEXT,
-    MAX_FALLBACK_TEXT,
-    MAX_HEADER_TEXT,
-    MAX_SECTION_TEXT,
-    clip,
-    escape,
-    markdown_to_mrkdwn,
-    safe,
+from bot.slack.blocks import (
+    Block,
+    Message,
+    actions,
+    button,
+    context,
+    divider,
+    notice,
+    quote,
+    section,
+    slack_date,
 )
+from bot.slack.text import MAX_SECTION_TEXT, escape, markdown_to_mrkdwn, safe
 from bot.storage import Row
-
-Block = dict[str, Any]
 
 # action_ids: one per meaning, matched by the listeners in bot/actions/.
 HELPFUL = "answer_helpful"
@@ -59,70 +55,6 @@ EXAMPLES = (
     "A customer keeps asking for my personal phone number. What do I say?",
     "The client asked me to look after their cat while they're away. Is that OK?",
 )
-
-
-@dataclass(frozen=True)
-class Message:
-    """What chat.postMessage, respond() and say() take: fallback text plus blocks."""
-
-    text: str
-    blocks: list[Block] = field(default_factory=list)
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"text": clip(self.text, MAX_FALLBACK_TEXT), "blocks": self.blocks[:MAX_BLOCKS]}
-
-
-# --- primitives ---------------------------------------------------------------------------
-def section(mrkdwn: str, block_id: str | None = None) -> Block:
-    """A section of already-safe mrkdwn, clipped to the section limit."""
-    block: Block = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": clip(mrkdwn, MAX_SECTION_TEXT)},
-    }
-    if block_id:
-        block["block_id"] = block_id
-    return block
-
-
-def header(text: str) -> Block:
-    return {
-        "type": "header",
-        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_TEXT), "emoji": True},
-    }
-
-
-def context(mrkdwn: str) -> Block:
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, MAX_CONTEXT_TEXT)}],
-    }
-
-
-def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    element: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT), "emoji": True},
-        "action_id": action_id,
-    }
-    if value:  # Slack rejects an empty value; an absent one is fine
-        element["value"] = value
-    if style:
-        element["style"] = style
-    return element
-
-
-def actions(*buttons: Block) -> Block:
-    return {"type": "actions", "elements": list(buttons)}
-
-
-def divider() -> Block:
-    return {"type": "divider"}
-
-
-def slack_date(epoch: float) -> str:
-    """A date Slack shows in each reader's time zone, with a plain UTC fallback."""
-    utc = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
-    return f"<!date^{int(epoch)}^{{date_short_pretty}} at {{time}}|{utc}>"
 
 
 def citations_of(row: Row) -> list[str]:
@@ -192,11 +124,6 @@ def usage() -> Message:
         text + " Examples: " + " | ".join(EXAMPLES),
         [section(text), section("*For example:*\n" + examples)],
     )
-
-
-def notice(text: str) -> Message:
-    """A one-section message of already-safe mrkdwn."""
-    return Message(text, [section(text)])
 
 
 def apology(question_id: str = "") -> Message:
@@ -327,7 +254,3 @@ def resolved_notice(row: Row) -> Message:
             ),
         ],
     )
-
-
-def quote(escaped: str) -> str:
-    return "\n".join(f">{line}" for line in escaped.split("\n"))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import blocks
-from bot.blocks import Message
+from bot.slack.blocks import Message
 from bot.storage import Row, Storage
 from bot.supervisors import Supervisors
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot import blocks
-from bot.blocks import Block
-from bot.slack_text import MAX_HOME_BLOCKS, safe
+from bot.slack import blocks as kit
+from bot.slack.blocks import Block
+from bot.slack.text import MAX_HOME_BLOCKS, safe
 from bot.storage import Row, Storage
 from bot.supervisors import Supervisors
 
@@ -25,24 +26,22 @@ HOW = (
 
 def home_view(user_id: str, storage: Storage, supervisors: Supervisors) -> dict[str, Any]:
     items: list[Block] = [
-        blocks.header("Boundary Bot"),
-        blocks.section(ABOUT),
-        blocks.section(HOW),
-        blocks.section(
+        kit.header("Boundary Bot"),
+        kit.section(ABOUT),
+        kit.section(HOW),
+        kit.section(
             "*For example:*\n" + "\n".join(f"\u2022 {safe(e, 300)}" for e in blocks.EXAMPLES)
         ),
-        blocks.divider(),
-        blocks.header("Your recent requests"),
+        kit.divider(),
+        kit.header("Your recent requests"),
     ]
     own = storage.escalations_of(user_id, OWN_LIMIT)
-    items += [_own(row) for row in own] or [
-        blocks.context("You haven't asked for a supervisor yet.")
-    ]
+    items += [_own(row) for row in own] or [kit.context("You haven't asked for a supervisor yet.")]
     if supervisors.is_supervisor(user_id):
         queue = storage.queue(QUEUE_LIMIT)
-        items += [blocks.divider(), blocks.header(f"Supervisor queue ({len(queue)})")]
+        items += [kit.divider(), kit.header(f"Supervisor queue ({len(queue)})")]
         if not queue:
-            items.append(blocks.context("Nothing waiting. :tada:"))
+            items.append(kit.context("Nothing waiting. :tada:"))
         for row in queue:
             items += _queue_item(row)
     return {"type": "home", "blocks": items[:MAX_HOME_BLOCKS]}
@@ -52,19 +51,19 @@ def _own(row: Row) -> Block:
     state = blocks.STATE_LABELS.get(row["state"], row["state"])
     if row["state"] == "claimed":
         state += f" by <@{row['claimed_by']}>"
-    return blocks.section(
-        f"*{state}* \u00b7 {blocks.slack_date(row['created_at'])}\n"
-        + blocks.quote(safe(row["question"], 300))
+    return kit.section(
+        f"*{state}* \u00b7 {kit.slack_date(row['created_at'])}\n"
+        + kit.quote(safe(row["question"], 300))
     )
 
 
 def _queue_item(row: Row) -> list[Block]:
     kind = blocks.KIND_LABELS.get(row["kind"], row["kind"])
     text = (
-        f"*{kind}* from <@{row['asker']}> \u00b7 {blocks.slack_date(row['created_at'])}\n"
-        + blocks.quote(safe(row["question"], 500))
+        f"*{kind}* from <@{row['asker']}> \u00b7 {kit.slack_date(row['created_at'])}\n"
+        + kit.quote(safe(row["question"], 500))
     )
-    buttons = [blocks.button("Resolve", blocks.RESOLVE, row["id"])]
+    buttons = [kit.button("Resolve", blocks.RESOLVE, row["id"])]
     if row["state"] == "open":
-        buttons.insert(0, blocks.button("Claim", blocks.CLAIM, row["id"], "primary"))
-    return [blocks.section(text), blocks.context(blocks.state_line(row)), blocks.actions(*buttons)]
+        buttons.insert(0, kit.button("Claim", blocks.CLAIM, row["id"], "primary"))
+    return [kit.section(text), kit.context(blocks.state_line(row)), kit.actions(*buttons)]

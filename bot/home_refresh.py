@@ -20,8 +20,8 @@ import time
 
 from slack_sdk import WebClient
 
-from bot.background import BackgroundWorker, failure_reason
 from bot.home import home_view
+from bot.slack.background import BackgroundWorker, failure_reason
 from bot.storage import DAY, Row, Storage
 from bot.supervisors import Supervisors
 

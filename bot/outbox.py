@@ -29,12 +29,12 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import blocks
-from bot.background import BackgroundWorker, failure_reason
 from bot.config import Settings
-from bot.replies import direct_message
+from bot.slack.background import BackgroundWorker, failure_reason
+from bot.slack.client import post_once_client
+from bot.slack.replies import direct_message
 from bot.storage import Row, Storage
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ POLL_SECONDS = 1.0
 BACKOFF_BASE = 1.0
 BACKOFF_MAX = 300.0
 HISTORY_SLACK = 60.0  # seconds before the job was queued to search from, for clock skew
-POST_RETRIES = 3  # 429s waited out in place (Retry-After); everything else is rescheduled
 # History errors that will not go away by retrying: post without the check rather than never.
 HISTORY_UNREADABLE = frozenset(
     {
@@ -57,20 +56,6 @@ HISTORY_UNREADABLE = frozenset(
 )
 
 
-def marker_client(client: WebClient) -> WebClient:
-    """A copy of `client` for posts that must not be repeated blindly: 429 retries only."""
-    return WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=client.headers,
-        logger=client.logger,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=POST_RETRIES)],
-    )
-
-
 class DeliveryWorker(BackgroundWorker):
     name = "outbox"
     poll = POLL_SECONDS
@@ -79,7 +64,7 @@ class DeliveryWorker(BackgroundWorker):
         super().__init__()
         self.storage = storage
         self.client = client
-        self.poster = marker_client(client)
+        self.poster = post_once_client(client)
         self.settings = settings
         # Each handler delivers one job; a card handler returns (channel, ts) to record.
         self._handlers: dict[str, Callable[[Row, Row], tuple[str, str] | None]] = {

@@ -11,8 +11,6 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
 from urllib.error import URLError
 
 import waitress
@@ -23,15 +21,16 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_app, slack_client
+from bot.app import build_app
 from bot.config import ConfigError, Settings
 from bot.dedupe import replay_unfinished
 from bot.services import Services, build_services
+from bot.slack.client import slack_client
+from bot.slack.web import SLACK_PATH, WsgiApp
 from bot.storage import DAY, Storage
 from index import Engine
 
 log = logging.getLogger(__name__)
-SLACK_PATH = "/slack/events"
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
@@ -148,34 +147,3 @@ def apply_retention(storage: Storage, days: int, stop: threading.Event) -> None:
         log.info("retention: purged %s", counts)
         if stop.wait(DAY):
             return
-
-
-StartResponse = Callable[..., Any]
-
-
-class WsgiApp:
-    """`/healthz` (200 once the engine is loaded, 503 before) and Bolt's `/slack/events`."""
-
-    def __init__(self) -> None:
-        self._slack: SlackRequestHandler | None = None
-
-    def ready(self, slack: SlackRequestHandler) -> None:
-        self._slack = slack
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == "/healthz":
-            if self._slack is None:
-                return _plain(start_response, "503 Service Unavailable", "loading")
-            return _plain(start_response, "200 OK", "ok")
-        if path == SLACK_PATH:
-            if self._slack is None:
-                return _plain(start_response, "503 Service Unavailable", "loading")
-            return self._slack(environ, start_response)
-        return _plain(start_response, "404 Not Found", "not found")
-
-
-def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
-    body = text.encode()
-    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import slack_client
 from bot.config import load_settings
 from bot.escalations import Escalations
 from bot.outbox import DeliveryWorker
+from bot.slack.client import slack_client
 from bot.storage import Storage
 from bot.supervisors import Supervisors
 from tests.conftest import SAFETY_THREATS, write_corpus

@@ -11,6 +11,7 @@ from bot.asking import Advisor
 from bot.config import load_settings
 from bot.escalations import Escalations
 from bot.ratelimit import RateLimiter
+from bot.slack.blocks import Message
 from bot.storage import Storage
 from index import Answer, Hit, check_question
 from tests.factories import answer, passage
@@ -106,5 +107,5 @@ def test_rate_limit_window_slides() -> None:
     assert limiter.allow("U", now=60.5)
 
 
-def button_values(message: blocks.Message) -> set[str]:
+def button_values(message: Message) -> set[str]:
     return {e["value"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]}

@@ -10,7 +10,8 @@ from bot import blocks
 from bot.compose import compose
 from bot.config import DEFAULT_SAFETY_STEPS
 from bot.home import home_view
-from bot.slack_text import (
+from bot.slack.blocks import Message, slack_date
+from bot.slack.text import (
     MAX_BLOCKS,
     MAX_BUTTON_TEXT,
     MAX_HEADER_TEXT,
@@ -55,15 +56,15 @@ def row(**overrides: Any) -> dict[str, Any]:
     return {**base, **overrides}
 
 
-def texts(message: blocks.Message) -> str:
+def texts(message: Message) -> str:
     return json.dumps(message.kwargs())
 
 
-def button_list(message: blocks.Message) -> list[dict[str, Any]]:
+def button_list(message: Message) -> list[dict[str, Any]]:
     return [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
 
 
-def check_limits(message: blocks.Message) -> None:
+def check_limits(message: Message) -> None:
     payload = message.kwargs()
     assert payload["text"]
     assert len(payload["blocks"]) <= MAX_BLOCKS
@@ -179,7 +180,7 @@ def test_home_lists_own_requests_and_queue_only_for_supervisors(tmp_path: Path) 
 
 
 def test_slack_date_has_a_utc_fallback() -> None:
-    assert blocks.slack_date(0) == "<!date^0^{date_short_pretty} at {time}|1970-01-01 00:00 UTC>"
+    assert slack_date(0) == "<!date^0^{date_short_pretty} at {time}|1970-01-01 00:00 UTC>"
 
 
 def test_apology_offers_the_supervisor_with_or_without_a_question() -> None:

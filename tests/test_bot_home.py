@@ -16,9 +16,10 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot import blocks
-from bot.app import build_app, slack_client
+from bot.app import build_app
 from bot.config import load_settings
 from bot.services import Services, build_services
+from bot.slack.client import slack_client
 from bot.storage import DAY
 from tests.bot_harness import (
     APP_TOKEN,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot import blocks
-from bot.app import slack_client
 from bot.config import load_settings
 from bot.outbox import DeliveryWorker
+from bot.slack.client import slack_client
 from bot.supervisors import Supervisors
 from tests.bot_harness import (
     ASKER,

@@ -12,6 +12,7 @@ from bot import blocks
 from bot.asking import RATE_LIMITED, Advisor
 from bot.config import load_settings
 from bot.escalations import Escalations
+from bot.slack.blocks import Message, section
 from bot.storage import Storage
 from index import Answer, Hit
 from tests.factories import answer, passage
@@ -60,7 +61,7 @@ def parts(tmp_path: Path) -> tuple[Advisor, CountingEngine, Storage, Clock]:
     return advisor, engine, storage, clock
 
 
-def limited(message: blocks.Message) -> bool:
+def limited(message: Message) -> bool:
     return message.text == RATE_LIMITED
 
 
@@ -76,7 +77,7 @@ def test_default_is_twenty_a_minute_then_a_friendly_message(parts) -> None:
     reply = advisor.reply("U1", "D1", "dm", "May I take tip 21?")
     assert limited(reply)
     assert "try again in a minute" in reply.text and "urgent" in reply.text  # friendly, useful
-    assert reply.blocks == [blocks.section(RATE_LIMITED)] and not any(
+    assert reply.blocks == [section(RATE_LIMITED)] and not any(
         b["type"] == "actions" for b in reply.blocks
     )
     # No engine call, no question on record, no answer on record for the 21st.

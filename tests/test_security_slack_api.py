@@ -23,10 +23,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.app import ResponseUrlError, RetryingRespond, build_app, slack_client
+from bot.app import build_app
 from bot.config import Settings, load_settings
 from bot.serve import forget_slack_secrets
 from bot.services import build_services
+from bot.slack.client import ResponseUrlError, RetryingRespond, slack_client
 from tests.bot_harness import BOT_TOKEN, SUPERVISOR_CHANNEL
 from tests.slack_emulator import SlackEmulator, payloads, signing
 

@@ -31,6 +31,7 @@ from bot.compose import compose
 from bot.config import load_settings
 from bot.escalations import Escalations
 from bot.home import home_view
+from bot.slack.blocks import Message, notice
 from bot.storage import Storage
 from bot.views.details import details_modal
 from index import Answer, Hit, StoredPassage
@@ -193,7 +194,7 @@ def assert_block_limits(items: list[dict[str, Any]], ids: set[str]) -> None:
         parsed.validate_json()
 
 
-def check_message(message: blocks.Message, ids: set[str], own_ids: set[str]) -> None:
+def check_message(message: Message, ids: set[str], own_ids: set[str]) -> None:
     payload = message.kwargs()
     assert payload["text"].strip()  # the notification / screen-reader fallback
     assert len(payload["text"]) <= 40_000
@@ -217,9 +218,9 @@ def test_answer_is_inert_and_within_limits(reply: Any, question_id: str, escalat
 @PROPERTY
 @given(text=hostile_long, question_id=st.one_of(st.just(""), hex_id))
 def test_notices_usage_and_apology_are_inert(text: str, question_id: str) -> None:
-    from bot.slack_text import safe
+    from bot.slack.text import safe
 
-    check_message(blocks.notice(safe(f"Sorry, {text}.", 500)), set(), set())
+    check_message(notice(safe(f"Sorry, {text}.", 500)), set(), set())
     check_message(blocks.apology(question_id), {question_id}, set())
     check_message(blocks.usage(), set(), set())
 

@@ -12,8 +12,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import blocks
-from bot.replies import tell, user_of
 from bot.services import Services
+from bot.slack.replies import tell, user_of
 from bot.views.details import details_modal
 
 KINDS = {blocks.ESCALATE: "question", blocks.HANDOVER: "handover"}

@@ -9,8 +9,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import blocks
-from bot.replies import tell, user_of
 from bot.services import Services
+from bot.slack.replies import tell, user_of
 
 SUBJECTS = {
     blocks.HELPFUL: ("answer", True),

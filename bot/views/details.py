@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.replies import user_of
 from bot.services import Services
+from bot.slack.replies import user_of
 
 CALLBACK_ID = "escalation_details"
 BLOCK_ID = "details"

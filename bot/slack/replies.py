@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.blocks import Message
+from bot.slack.blocks import Message
 
 
 def user_of(body: dict[str, Any]) -> str:
