@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot import actions, blocks, commands, events, views
 from bot.config import Settings
-from bot.dedupe import dedupe_middleware
 from bot.services import Services
 from bot.slack.client import retrying_respond
+from bot.slack.dedupe import dedupe_middleware
 from bot.slack.replies import tell
 from bot.slack.web import redact_rejected_requests
 
@@ -27,7 +27,7 @@ def build_app(settings: Settings, client: WebClient, services: Services) -> App:
         raise_error_for_unhandled_request=True,  # unhandled requests reach on_error: acked
     )
     redact_rejected_requests()
-    app.middleware(dedupe_middleware(services.storage))
+    app.middleware(dedupe_middleware(services.deliveries))
     app.middleware(retrying_respond(client))
 
     for listeners in (commands, events, actions, views):

@@ -23,12 +23,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
 from bot.config import ConfigError, Settings
-from bot.dedupe import replay_unfinished
-from bot.services import Services, build_services
+from bot.services import Services, build_engine, build_services
 from bot.slack.client import slack_client
+from bot.slack.dedupe import replay_unfinished
 from bot.slack.web import SLACK_PATH, WsgiApp
-from bot.storage import DAY, Storage
-from index import Engine
+from bot.storage import apply_retention
 
 log = logging.getLogger(__name__)
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
@@ -51,20 +50,14 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
         threading.Thread(target=server.run, name="http", daemon=True).start()
         log.info("listening on http://%s:%d", host, port)
 
-    engine = Engine(
-        settings.knowledge_dir,
-        settings.data_dir,
-        settings.embedding_model,
-        precision=settings.embedding_precision,
-    )
-    services = build_services(settings, engine, client)
+    services = build_services(settings, build_engine(settings), client)
     app = _bolt_app(settings, client, services)
     services.start()
-    replay_unfinished(app, services.storage)  # what a killed run acknowledged but never did
+    replay_unfinished(app, services.deliveries)  # what a killed run acknowledged but never did
     if settings.retention_days:
         threading.Thread(
             target=apply_retention,
-            args=(services.storage, settings.retention_days, stop),
+            args=(services.database, settings.retention_days, stop),
             daemon=True,
         ).start()
 
@@ -138,12 +131,3 @@ def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:
         return build_app(settings, client, services)
     except BoltError as exc:  # auth.test failed
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
-
-
-def apply_retention(storage: Storage, days: int, stop: threading.Event) -> None:
-    """Apply RETENTION_DAYS at startup and then once a day."""
-    while True:
-        counts = storage.purge_older_than(days)
-        log.info("retention: purged %s", counts)
-        if stop.wait(DAY):
-            return

@@ -26,7 +26,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot import blocks
+from bot.escalation.actions import (
+    CANCEL,
+    CARD_MARKER,
+    CLAIM,
+    ESCALATE,
+    RESOLVE,
+)
 from tests.bot_harness import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -186,20 +192,18 @@ def escalate(slack: Delivery, user: str, question: str) -> tuple[str, str]:
     """Ask and click "Talk to a supervisor"; returns (escalation id, the card's ts)."""
     emu = slack.emu
     event, answer = ask_dm(slack, user, question)
-    slack.interaction(
-        emu.message_button_payload(user, event["channel"], answer["ts"], blocks.ESCALATE)
-    )
+    slack.interaction(emu.message_button_payload(user, event["channel"], answer["ts"], ESCALATE))
     card = emu.wait_for(
         "chat.postMessage",
         lambda c: (
             c.ok
             and c.params["channel"] == SUPERVISOR_CHANNEL
-            and c.params["blocks"][0].get("block_id", "").startswith(blocks.CARD_MARKER)
+            and c.params["blocks"][0].get("block_id", "").startswith(CARD_MARKER)
             and f"<@{user}>" in c.params["text"]
         ),
         15,
     )
-    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
     deadline = time.monotonic() + 10
     while not escalation_row(slack.bot, escalation_id)["card_ts"]:  # the outbox recorded it
         assert time.monotonic() < deadline
@@ -249,7 +253,7 @@ def test_forged_claim_click_is_rejected_and_changes_nothing(
 ) -> None:
     emu = bot.emu
     escalation_id, ts = escalate(slack, asker, "May I accept a bracelet from a client?")
-    payload = emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
+    payload = emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, CLAIM)
     payload["user"]["name"] = "ZQ"  # somewhere to tamper with
     raw = urlencode({"payload": json.dumps(payload)})
     assert_all_rejected(bot, raw, signing.FORM)
@@ -312,7 +316,7 @@ def test_outsiders_cannot_claim_or_resolve_from_card_or_home(
     open_home(slack, OUTSIDER)
     open_home(slack, asker)
     for user in (OUTSIDER, asker):  # the asker is no supervisor either
-        for action in (blocks.CLAIM, blocks.RESOLVE):
+        for action in (CLAIM, RESOLVE):
             payload = emu.message_button_payload(user, SUPERVISOR_CHANNEL, ts, action)
             slack.interaction(payload)
             assert "Only supervisors" in emu.wait_response(payload["response_url"], 15)["text"]
@@ -335,10 +339,8 @@ def test_repeated_claim_and_resolve_clicks_change_things_once(
     escalation_id, ts = escalate(slack, asker, "Can I give a client a lift home?")
     open_home(slack, SUPERVISOR)
     for _ in range(2):
-        slack.interaction(
-            emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
-        )
-        slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.CLAIM, escalation_id))
+        slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, CLAIM))
+        slack.interaction(emu.home_button_payload(SUPERVISOR, CLAIM, escalation_id))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     time.sleep(2)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 2  # posted, claimed
@@ -350,10 +352,8 @@ def test_repeated_claim_and_resolve_clicks_change_things_once(
     ]
     assert len(group) == 1
     for _ in range(2):
-        slack.interaction(
-            emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
-        )
-        slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.RESOLVE, escalation_id))
+        slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE))
+        slack.interaction(emu.home_button_payload(SUPERVISOR, RESOLVE, escalation_id))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15, count=2)
     time.sleep(2)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 3  # ... resolved
@@ -376,7 +376,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     for user in (OUTSIDER, SUPERVISOR):  # a forged Cancel click by anyone else
         payload = payloads.block_actions(
             user,
-            blocks.CANCEL,
+            CANCEL,
             escalation_id,
             message={"ts": ts, "text": "x", "blocks": []},
             channel_id=dm,
@@ -391,7 +391,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     def asker_cancels() -> dict[str, Any]:
         payload = payloads.block_actions(
             asker,
-            blocks.CANCEL,
+            CANCEL,
             escalation_id,
             message=confirmation[0] if confirmation else {"ts": ts, "text": "x", "blocks": []},
             channel_id=dm,
@@ -403,9 +403,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     assert "Cancelled" in asker_cancels()["text"]
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     assert "already cancelled" in asker_cancels()["text"]  # a second click is harmless
-    slack.interaction(
-        emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
-    )
+    slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE))
     time.sleep(1.5)
     assert escalation_row(bot, escalation_id)["state"] == "cancelled"
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 2  # posted, cancelled

@@ -1,5 +1,5 @@
 """The per-user rate limit (default 20 questions a minute), through the real Advisor and
-Storage, with the limiter's clock moved by hand instead of sleeping."""
+bot.db, with the limiter's clock moved by hand instead of sleeping."""
 
 from __future__ import annotations
 
@@ -9,31 +9,27 @@ from pathlib import Path
 import pytest
 
 from bot import blocks
-from bot.asking import RATE_LIMITED, Advisor
+from bot.asking.advisor import RATE_LIMITED, Advisor
+from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalations import Escalations
+from bot.escalation.service import Escalations
+from bot.escalation.store import EscalationStore
 from bot.slack.blocks import Message, section
-from bot.storage import Storage
+from bot.storage import Database
 from index import Answer, Hit
 from tests.factories import answer, passage
+from tests.fakes import NOBODY, FakeEngine
 
 
-class CountingEngine:
-    def __init__(self) -> None:
-        self.questions: list[str] = []
-        self._lock = threading.Lock()
-
-    def ask(self, question: str, top: int = 3) -> Answer:
-        with self._lock:
-            self.questions.append(question)
-        stored = passage(doc="Gifts", section="Tips", text="Decline.")
-        return answer(
-            question=question,
-            confident=True,
-            urgent=False,
-            takeaway="Decline politely.",
-            hits=[Hit(stored, 1.0, 0.9)],
-        )
+def decline(question: str) -> Answer:
+    stored = passage(doc="Gifts", section="Tips", text="Decline.")
+    return answer(
+        question=question,
+        confident=True,
+        urgent=False,
+        takeaway="Decline politely.",
+        hits=[Hit(stored, 1.0, 0.9)],
+    )
 
 
 class Clock:
@@ -44,21 +40,17 @@ class Clock:
         return self.now
 
 
-class Nobody:
-    def is_supervisor(self, user_id: str) -> bool:
-        return False
-
-
 @pytest.fixture
-def parts(tmp_path: Path) -> tuple[Advisor, CountingEngine, Storage, Clock]:
+def parts(tmp_path: Path) -> tuple[Advisor, FakeEngine, Database, Clock]:
     settings = load_settings({"BOUNDARY_DATA_DIR": str(tmp_path)})  # the defaults
-    storage = Storage(tmp_path)
-    engine = CountingEngine()
-    escalations = Escalations(storage, Nobody(), lambda: None)  # type: ignore[arg-type]
-    advisor = Advisor(engine, storage, escalations, settings)  # type: ignore[arg-type]
+    database = Database(tmp_path)
+    questions = QuestionStore(database)
+    engine = FakeEngine(decline)
+    escalations = Escalations(EscalationStore(database), questions, NOBODY, lambda: None)
+    advisor = Advisor(engine, questions, escalations, settings)
     clock = Clock(10_000.0)
     advisor.limiter.clock = clock
-    return advisor, engine, storage, clock
+    return advisor, engine, database, clock
 
 
 def limited(message: Message) -> bool:

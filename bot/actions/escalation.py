@@ -1,7 +1,7 @@
 """Escalation buttons: raise (supervisor / handover), claim, resolve, cancel, add details.
 
-Authorization and idempotency live in `bot.escalations`; these listeners only translate a
-click into a service call and tell the clicker what happened.
+Authorization and idempotency live in `bot.escalation.service`; these listeners only translate
+a click into a service call and tell the clicker what came of it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.escalation import actions as ids
+from bot.escalation.messages import details_modal, reply
+from bot.escalation.states import Kind
 from bot.services import Services
 from bot.slack.replies import tell, user_of
-from bot.views.details import details_modal
 
-KINDS = {blocks.ESCALATE: "question", blocks.HANDOVER: "handover"}
+KINDS = {ids.ESCALATE: Kind.QUESTION, ids.HANDOVER: Kind.HANDOVER}
 
 
 def _origin(body: dict[str, Any], action: dict[str, Any]) -> str:
@@ -28,8 +29,8 @@ def _origin(body: dict[str, Any], action: dict[str, Any]) -> str:
 def register(app: App, services: Services) -> None:
     escalations = services.escalations
 
-    @app.action(blocks.ESCALATE)
-    @app.action(blocks.HANDOVER)
+    @app.action(ids.ESCALATE)
+    @app.action(ids.HANDOVER)
     def escalate(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
@@ -42,31 +43,31 @@ def register(app: App, services: Services) -> None:
             _origin(body, action),
         )
         ack()
-        tell(body, client, respond, outcome.message)
+        tell(body, client, respond, reply(outcome))
 
-    @app.action(blocks.CLAIM)
-    @app.action(blocks.RESOLVE)
+    @app.action(ids.CLAIM)
+    @app.action(ids.RESOLVE)
     def claim_or_resolve(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
         user = user_of(body)
-        change = escalations.claim if action["action_id"] == blocks.CLAIM else escalations.resolve
+        change = escalations.claim if action["action_id"] == ids.CLAIM else escalations.resolve
         outcome = change(action["value"], user)
         if (body.get("view") or {}).get("type") == "home":
             services.homes.refresh(user)  # in the background, with the others' Homes it changed
             if outcome.changed:
                 return  # the refreshed Home shows the new state
-        tell(body, client, respond, outcome.message)
+        tell(body, client, respond, reply(outcome))
 
-    @app.action(blocks.CANCEL)
+    @app.action(ids.CANCEL)
     def cancel(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        tell(body, client, respond, escalations.cancel(action["value"], user_of(body)).message)
+        tell(body, client, respond, reply(escalations.cancel(action["value"], user_of(body))))
 
-    @app.action(blocks.ADD_DETAILS)
+    @app.action(ids.ADD_DETAILS)
     def add_details(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:

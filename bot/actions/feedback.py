@@ -9,16 +9,19 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import blocks
+from bot.asking.feedback import Subject
+from bot.escalation import actions as escalation_ids
 from bot.services import Services
+from bot.slack.blocks import notice
 from bot.slack.replies import tell, user_of
 
 SUBJECTS = {
-    blocks.HELPFUL: ("answer", True),
-    blocks.NOT_HELPFUL: ("answer", False),
-    blocks.RESOLUTION_HELPFUL: ("resolution", True),
-    blocks.RESOLUTION_NOT_HELPFUL: ("resolution", False),
+    blocks.HELPFUL: (Subject.ANSWER, True),
+    blocks.NOT_HELPFUL: (Subject.ANSWER, False),
+    escalation_ids.RESOLUTION_HELPFUL: (Subject.RESOLUTION, True),
+    escalation_ids.RESOLUTION_NOT_HELPFUL: (Subject.RESOLUTION, False),
 }
-THANKS = blocks.notice("Thanks for the feedback: it helps us improve the guidance.")
+THANKS = notice("Thanks for the feedback: it helps us improve the guidance.")
 
 
 def register(app: App, services: Services) -> None:
@@ -28,5 +31,5 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         ack()
         subject, helpful = SUBJECTS[action["action_id"]]
-        services.storage.record_feedback(subject, action["value"], user_of(body), helpful)
+        services.questions.record_feedback(subject, action["value"], user_of(body), helpful)
         tell(body, client, respond, THANKS)

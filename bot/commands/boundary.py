@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot import blocks
-from bot.asking import HELP_WORDS, unescape
+from bot.asking.advisor import HELP_WORDS, unescape
 from bot.services import Services
 
 

@@ -11,7 +11,8 @@ import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from bot.storage import Storage
+from bot.asking.store import QuestionStore
+from bot.escalation.store import EscalationStore
 
 TOP = 10
 
@@ -27,43 +28,22 @@ class Report:
     median_minutes_to_claim: float | None
 
 
-def build_report(storage: Storage) -> Report:
-    db = storage.db
-    answered = list(db.query("SELECT confident, citations FROM questions WHERE confident NOT NULL"))
-    topics = Counter(c for row in answered for c in json.loads(row["citations"] or "[]")[:1])
-    gaps = [
-        r["text"]
-        for r in db.query(
-            "SELECT text FROM questions WHERE confident = 0 ORDER BY created_at DESC LIMIT ?",
-            [TOP * 2],
-        )
-    ]
-    feedback = {
-        f"{r['subject']} {'helpful' if r['helpful'] else 'not helpful'}": r["n"]
-        for r in db.query(
-            "SELECT subject, helpful, count(*) AS n FROM feedback GROUP BY subject, helpful"
-        )
-    }
-    states = {
-        r["state"]: r["n"]
-        for r in db.query("SELECT state, count(*) AS n FROM escalations GROUP BY state")
-    }
-    waits = [
-        (r["claimed_at"] - r["created_at"]) / 60
-        for r in db.query(
-            "SELECT created_at, claimed_at FROM escalations WHERE claimed_at NOT NULL"
-        )
-    ]
-    total = db.execute("SELECT count(*) FROM questions").fetchone()[0]
+def build_report(questions: QuestionStore, escalations: EscalationStore) -> Report:
+    answered = questions.answered()
+    topics = Counter(c for answer in answered for c in answer.citations[:1])
+    waits = [seconds / 60 for seconds in escalations.seconds_to_claim()]
     return Report(
-        questions=total,
+        questions=questions.count(),
         answered_confidently=(
-            sum(r["confident"] for r in answered) / len(answered) if answered else 0.0
+            sum(a.confident for a in answered) / len(answered) if answered else 0.0
         ),
         top_topics=topics.most_common(TOP),
-        gaps=gaps,
-        feedback=feedback,
-        escalations=states,
+        gaps=questions.unanswered(TOP * 2),
+        feedback={
+            f"{subject} {'helpful' if helpful else 'not helpful'}": n
+            for (subject, helpful), n in questions.votes().items()
+        },
+        escalations={str(state): n for state, n in escalations.count_by_state().items()},
         median_minutes_to_claim=statistics.median(waits) if waits else None,
     )
 

@@ -30,12 +30,16 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
 from bot.config import Settings
+from bot.escalation import actions as ids
+from bot.escalation import messages
+from bot.escalation.jobs import Job
+from bot.escalation.outbox_store import OutboxJob, OutboxStore
+from bot.escalation.states import Kind, Move, can
+from bot.escalation.store import Escalation, EscalationStore
 from bot.slack.background import BackgroundWorker, failure_reason
 from bot.slack.client import post_once_client
 from bot.slack.replies import direct_message
-from bot.storage import Row, Storage
 
 log = logging.getLogger(__name__)
 
@@ -60,31 +64,40 @@ class DeliveryWorker(BackgroundWorker):
     name = "outbox"
     poll = POLL_SECONDS
 
-    def __init__(self, storage: Storage, client: WebClient, settings: Settings) -> None:
+    def __init__(
+        self,
+        outbox: OutboxStore,
+        escalations: EscalationStore,
+        client: WebClient,
+        settings: Settings,
+    ) -> None:
         super().__init__()
-        self.storage = storage
+        self.outbox = outbox
+        self.escalations = escalations
         self.client = client
         self.poster = post_once_client(client)
         self.settings = settings
         # Each handler delivers one job; a card handler returns (channel, ts) to record.
-        self._handlers: dict[str, Callable[[Row, Row], tuple[str, str] | None]] = {
-            "card": self._post_card,
-            "card_update": self._update_card,
-            "reminder": self._post_reminder,
-            "claimed": lambda job, row: direct_message(
-                client, [row["asker"]], blocks.claimed_notice(row)
+        self._handlers: dict[Job, Callable[[OutboxJob, Escalation], tuple[str, str] | None]] = {
+            Job.CARD: self._post_card,
+            Job.CARD_UPDATE: self._update_card,
+            Job.REMINDER: self._post_reminder,
+            Job.CLAIMED: lambda job, escalation: direct_message(
+                client, [escalation.asker], messages.claimed_notice(escalation)
             ),
-            "group_dm": lambda job, row: direct_message(
-                client, [row["asker"], row["claimed_by"]], blocks.group_intro(row)
+            Job.GROUP_DM: lambda job, escalation: direct_message(
+                client,
+                [escalation.asker, escalation.claimed_by or ""],
+                messages.group_intro(escalation),
             ),
-            "resolved": lambda job, row: direct_message(
-                client, [row["asker"]], blocks.resolved_notice(row)
+            Job.RESOLVED: lambda job, escalation: direct_message(
+                client, [escalation.asker], messages.resolved_notice(escalation)
             ),
         }
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
-        resumed = self.storage.resume_pending(time.time())
+        resumed = self.outbox.resume_pending(time.time())
         if resumed:
             log.info("resuming %d pending deliveries", resumed)
         super().start()
@@ -93,90 +106,92 @@ class DeliveryWorker(BackgroundWorker):
     def run_once(self, now: float | None = None) -> int:
         """Queue due reminders, then deliver due jobs; returns how many were delivered."""
         now = time.time() if now is None else now
-        self.storage.queue_reminders(
+        self.escalations.queue_reminders(
             now,
             self.settings.escalation_remind_minutes * 60,
             self.settings.escalation_remind_urgent_minutes * 60,
         )
         delivered = 0
         while not self.stopping:  # each pass frees the next job of each escalation
-            jobs = self.storage.due_jobs(now)
+            jobs = self.outbox.due(now)
             progress = sum(self._deliver(job) for job in jobs)
             delivered += progress
             if not progress:
                 return delivered
         return delivered
 
-    def _deliver(self, job: Row) -> int:
-        row = self.storage.escalation(job["escalation_id"])
+    def _deliver(self, job: OutboxJob) -> int:
+        escalation = self.escalations.get(job.escalation_id)
         now = time.time()
-        if row is None:  # purged meanwhile: nothing left to say
-            self.storage.mark_delivered(job["id"], now)
+        if escalation is None:  # purged meanwhile: nothing left to say
+            self.outbox.mark_delivered(job.id, now)
             return 0
-        self.storage.mark_attempt(job["id"], now)
+        self.outbox.mark_attempt(job.id, now)
         try:
-            card = self._handlers[job["job"]](job, row)
+            card = self._handlers[job.job](job, escalation)
         except Exception as exc:
             error = failure_reason(exc)
-            delay = min(BACKOFF_BASE * 2 ** job["attempts"], BACKOFF_MAX)
+            delay = min(BACKOFF_BASE * 2**job.attempts, BACKOFF_MAX)
             log.warning(
                 "delivery %s (%s) of escalation %s failed: %s; retry in %.0f s",
-                job["id"],
-                job["job"],
-                row["id"],
+                job.id,
+                job.job,
+                escalation.id,
                 error,
                 delay,
             )
-            self.storage.reschedule(job["id"], time.time() + delay, str(error))
+            self.outbox.reschedule(job.id, time.time() + delay, str(error))
             return 0
-        self.storage.mark_delivered(job["id"], time.time(), card=card or None)
+        self.outbox.mark_delivered(job.id, time.time(), card=card or None)
         return 1
 
     # --- handlers -------------------------------------------------------------------------
-    def _post_card(self, job: Row, row: Row) -> tuple[str, str]:
+    def _post_card(self, job: OutboxJob, escalation: Escalation) -> tuple[str, str]:
         channel = self.settings.supervisor_channel_id
-        ts = self._already_posted(job, channel, blocks.CARD_MARKER + row["id"])
+        ts = self._already_posted(job, channel, ids.CARD_MARKER + escalation.id)
         if ts is None:
             response = self.poster.chat_postMessage(
-                channel=channel, **blocks.supervisor_card(row).kwargs()
+                channel=channel, **messages.supervisor_card(escalation).kwargs()
             )
             channel, ts = response["channel"], response["ts"]
         return channel, ts
 
-    def _update_card(self, job: Row, row: Row) -> None:
-        if row["card_ts"]:
+    def _update_card(self, job: OutboxJob, escalation: Escalation) -> None:
+        if escalation.card_ts:
             self.client.chat_update(
-                channel=row["card_channel"],
-                ts=row["card_ts"],
-                **blocks.supervisor_card(row).kwargs(),
+                channel=escalation.card_channel,
+                ts=escalation.card_ts,
+                **messages.supervisor_card(escalation).kwargs(),
             )
 
-    def _post_reminder(self, job: Row, row: Row) -> None:
-        if row["state"] != "open":  # claimed in the meantime: no need to ping
+    def _post_reminder(self, job: OutboxJob, escalation: Escalation) -> None:
+        if not can(Move.CLAIM, escalation.state):  # claimed in the meantime: no need to ping
             return
         channel = self.settings.supervisor_channel_id
-        if self._already_posted(job, channel, blocks.REMINDER_MARKER + row["id"]) is None:
+        if self._already_posted(job, channel, ids.REMINDER_MARKER + escalation.id) is None:
             minutes = (
                 self.settings.escalation_remind_urgent_minutes
-                if row["kind"] == "urgent"
+                if escalation.kind is Kind.URGENT
                 else self.settings.escalation_remind_minutes
             )
-            self.poster.chat_postMessage(channel=channel, **blocks.reminder(row, minutes).kwargs())
+            self.poster.chat_postMessage(
+                channel=channel, **messages.reminder(escalation, minutes).kwargs()
+            )
 
-    def _already_posted(self, job: Row, channel: str, marker: str) -> str | None:
+    def _already_posted(self, job: OutboxJob, channel: str, marker: str) -> str | None:
         """The ts of a message carrying `marker` posted by an earlier attempt of this job.
 
         Searched from when the job was queued, not from its last attempt: an attempt that
         died before its own check must not hide the post of the attempt before it.
         """
-        if not job["attempts"] and not job["attempted_at"]:
+        if not job.ever_attempted:
             return None  # never tried: nothing can be there
         try:
             cursor = None
             while True:
                 page = self.client.conversations_history(
                     channel=channel,
-                    oldest=f"{job['created_at'] - HISTORY_SLACK:.6f}",
+                    oldest=f"{job.created_at - HISTORY_SLACK:.6f}",
                     limit=200,
                     cursor=cursor,
                 )

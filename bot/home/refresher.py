@@ -20,10 +20,12 @@ import time
 
 from slack_sdk import WebClient
 
-from bot.home import home_view
+from bot.escalation.store import Escalation, EscalationStore
+from bot.escalation.supervisors import Supervisors
+from bot.home.store import HomeStore
+from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.background import BackgroundWorker, failure_reason
-from bot.storage import DAY, Row, Storage
-from bot.supervisors import Supervisors
+from bot.storage import DAY
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,15 @@ class HomeRefresher(BackgroundWorker):
 
     def __init__(
         self,
-        storage: Storage,
+        homes: HomeStore,
+        escalations: EscalationStore,
         supervisors: Supervisors,
         client: WebClient,
         viewer_days: float = VIEWER_DAYS,
     ) -> None:
         super().__init__()
-        self.storage = storage
+        self.homes = homes
+        self.escalations = escalations
         self.supervisors = supervisors
         self.client = client
         self.viewer_days = viewer_days
@@ -52,13 +56,13 @@ class HomeRefresher(BackgroundWorker):
     # --- called from listeners and the escalation service: never waits on Slack -----------
     def opened(self, user_id: str) -> None:
         """The user opened their Home tab: remember that, and show it current now."""
-        self.storage.record_home_opened(user_id, time.time())
+        self.homes.record_opened(user_id, time.time())
         self.publish(user_id)
 
-    def escalation_changed(self, row: Row) -> None:
+    def escalation_changed(self, escalation: Escalation) -> None:
         """An escalation was raised, claimed, resolved or cancelled."""
         with self._lock:
-            self._askers.add(row["asker"])
+            self._askers.add(escalation.asker)
         self.wake()
 
     def refresh(self, user_id: str) -> None:
@@ -88,13 +92,15 @@ class HomeRefresher(BackgroundWorker):
         """The askers and supervisors among recent Home viewers (every change moves the queue)."""
         if not askers:
             return set()
-        viewers = self.storage.home_viewers(time.time() - self.viewer_days * DAY)
+        viewers = self.homes.viewers(time.time() - self.viewer_days * DAY)
         if not viewers - askers:
             return viewers & askers  # no supervisor can be among them: skip the member lookup
         return viewers & (askers | self.supervisors.members())
 
     def publish(self, user_id: str) -> None:
         """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
-        self.client.views_publish(
-            user_id=user_id, view=home_view(user_id, self.storage, self.supervisors)
+        own = self.escalations.of_asker(user_id, OWN_LIMIT)
+        queue = (
+            self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
         )
+        self.client.views_publish(user_id=user_id, view=home_view(own, queue))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 
 from bot import blocks
+from bot.asking.store import QuestionStore
 from bot.compose import compose
 from bot.config import Settings
-from bot.escalations import Escalations
+from bot.escalation.service import Escalations
+from bot.escalation.states import Kind
 from bot.ratelimit import RateLimiter
-from bot.slack.blocks import Message
+from bot.slack.blocks import Message, notice
 from bot.slack.text import safe
-from bot.storage import Storage
 from index import Engine, QuestionError, check_question
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,12 @@ class Advisor:
     def __init__(
         self,
         engine: Engine,
-        storage: Storage,
+        questions: QuestionStore,
         escalations: Escalations,
         settings: Settings,
     ) -> None:
         self.engine = engine
-        self.storage = storage
+        self.questions = questions
         self.escalations = escalations
         self.settings = settings
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
@@ -54,19 +55,19 @@ class Advisor:
             return blocks.usage()
         if not self.limiter.allow(user_id):
             log.info("rate limited %s", user_id)
-            return blocks.notice(RATE_LIMITED)
+            return notice(RATE_LIMITED)
         try:
             question = check_question(question)
         except QuestionError as exc:
-            return blocks.notice(safe(f"Sorry, {exc}.", 500))
-        question_id = self.storage.record_question(user_id, channel_id, source, question)
+            return notice(safe(f"Sorry, {exc}.", 500))
+        question_id = self.questions.record_question(user_id, channel_id, source, question)
         try:
             answer = self.engine.ask(question)
         except Exception:
             log.exception("the engine failed on question %s", question_id)
             return blocks.apology(question_id)
         reply = compose(answer, self.settings.safety_steps)
-        self.storage.record_answer(
+        self.questions.record_answer(
             question_id,
             confident=answer.confident,
             urgent=answer.urgent,
@@ -74,8 +75,8 @@ class Advisor:
         )
         escalation_id = None
         if answer.urgent:
-            outcome = self.escalations.escalate(question_id, user_id, "urgent", question_id)
-            escalation_id = outcome.escalation["id"] if outcome.escalation else None
+            outcome = self.escalations.escalate(question_id, user_id, Kind.URGENT, question_id)
+            escalation_id = outcome.escalation.id if outcome.escalation else None
         log.info(
             "answered question %s (%s) confident=%s urgent=%s",
             question_id,

@@ -1,4 +1,4 @@
-"""Startup refusals (one line naming the problem, exit 2), the admin commands, and the files
+"""`boundary-bot serve`'s startup refusals (one line naming the problem, exit 2), and the files
 admins deploy from: manifest.json and .env.example."""
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.storage import Storage
 from tests.bot_harness import ROOT, bot_env, run_cli, setup_workspace
 from tests.slack_emulator import SlackEmulator
 
@@ -79,48 +77,6 @@ def test_missing_setting_is_named(
 def test_malformed_setting_is_named(emu: SlackEmulator, tmp_path: Path) -> None:
     line = refused(emu, tmp_path, SLACK_BOT_TOKEN="not-a-token")
     assert "SLACK_BOT_TOKEN" in line and "malformed" in line
-
-
-def test_report_and_purge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("BOUNDARY_DATA_DIR", str(tmp_path))
-    storage = Storage(tmp_path)
-    for text, confident in (("tip?", True), ("parrot?", False)):
-        question_id = storage.record_question("U1", "D1", "dm", text)
-        storage.record_answer(
-            question_id,
-            confident=confident,
-            urgent=False,
-            citations=["Gifts > Cash tips"] if confident else [],
-        )
-    storage.record_feedback("answer", question_id, "U1", False)
-    row, _ = storage.create_escalation(
-        dedupe_key="k",
-        question_id=question_id,
-        asker="U1",
-        question="parrot?",
-        kind="question",
-        citations=[],
-    )
-    storage.transition(row["id"], to="resolved", actor="S", allowed_from=("open",), jobs=())
-
-    assert main(["report", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["questions"] == 2 and report["answered_confidently"] == 0.5
-    assert report["top_topics"] == [["Gifts > Cash tips", 1]]
-    assert report["gaps"] == ["parrot?"]
-    assert report["feedback"] == {"answer not helpful": 1}
-    assert report["escalations"] == {"resolved": 1}
-    assert main(["report"]) == 0
-    assert "Answered with confidence: 50%" in capsys.readouterr().out
-
-    assert main(["purge", "--older-than", "0"]) == 0
-    assert "1 escalations" in capsys.readouterr().out
-    assert storage.db["questions"].count == 0 and storage.db["escalations"].count == 0
-    with pytest.raises(SystemExit) as exit_info:
-        main(["purge", "--older-than", "-1"])
-    assert exit_info.value.code == 2
 
 
 def test_manifest_declares_what_the_bot_uses() -> None:

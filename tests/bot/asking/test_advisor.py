@@ -1,4 +1,4 @@
-"""`bot.asking.Advisor` with a stand-in engine: help, limits, failures, urgent escalation."""
+"""The Advisor with the shared fake engine: help, limits, failures, urgent escalation."""
 
 from __future__ import annotations
 
@@ -7,48 +7,26 @@ from pathlib import Path
 import pytest
 
 from bot import blocks
-from bot.asking import Advisor
+from bot.asking.advisor import Advisor
+from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalations import Escalations
+from bot.escalation import actions as ids
+from bot.escalation.service import Escalations
+from bot.escalation.store import EscalationStore
 from bot.ratelimit import RateLimiter
 from bot.slack.blocks import Message
-from bot.storage import Storage
-from index import Answer, Hit, check_question
-from tests.factories import answer, passage
-
-
-class StubEngine:
-    """Answers like the real engine; urgent when the question mentions a knife."""
-
-    def __init__(self) -> None:
-        self.fail = False
-
-    def ask(self, question: str, top: int = 3) -> Answer:
-        if self.fail:
-            raise RuntimeError("model crashed")
-        text = check_question(question)
-        stored = passage(doc="Safety", section="Threats", text="Leave.", urgent=True)
-        return answer(
-            question=text,
-            confident=True,
-            urgent="knife" in text,
-            takeaway="Leave.",
-            hits=[Hit(stored, 1.0, 0.9)],
-        )
-
-
-class NobodySupervises:
-    def is_supervisor(self, user_id: str) -> bool:
-        return False
+from bot.storage import Database
+from tests.fakes import NOBODY, FakeEngine
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[Advisor, StubEngine, Storage]:
+def setup(tmp_path: Path) -> tuple[Advisor, FakeEngine, Database]:
     settings = load_settings({"BOUNDARY_DATA_DIR": str(tmp_path), "RATE_LIMIT_PER_MINUTE": "3"})
-    storage = Storage(tmp_path)
-    escalations = Escalations(storage, NobodySupervises(), lambda: None)  # type: ignore[arg-type]
-    engine = StubEngine()
-    return Advisor(engine, storage, escalations, settings), engine, storage  # type: ignore[arg-type]
+    database = Database(tmp_path)
+    questions = QuestionStore(database)
+    escalations = Escalations(EscalationStore(database), questions, NOBODY, lambda: None)
+    engine = FakeEngine()
+    return Advisor(engine, questions, escalations, settings), engine, database
 
 
 def test_help_and_empty_show_usage(setup) -> None:
@@ -83,7 +61,7 @@ def test_engine_failure_gets_an_apology_with_the_supervisor_button(setup) -> Non
     [row] = storage.db["questions"].rows
     assert "Sorry" in message.text
     [button] = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert button["action_id"] == blocks.ESCALATE and button["value"] == row["id"]
+    assert button["action_id"] == ids.ESCALATE and button["value"] == row["id"]
 
 
 def test_over_long_question_is_refused_politely(setup) -> None:

@@ -38,7 +38,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 
-from bot.storage import DUPLICATE, RESUMED, Storage
+from bot.slack.deliveries import DeliveryStore, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ def dedupe_key(body: dict[str, Any]) -> str | None:
 class FinishDelivery(ListenerCompletionHandler):
     """Marks a delivery's key `done` once its listener has run, after any handler before it."""
 
-    def __init__(self, storage: Storage, inner: ListenerCompletionHandler | None) -> None:
-        self.storage = storage
+    def __init__(self, deliveries: DeliveryStore, inner: ListenerCompletionHandler | None) -> None:
+        self.deliveries = deliveries
         self.inner = inner
 
     def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
@@ -82,7 +82,7 @@ class FinishDelivery(ListenerCompletionHandler):
         finally:
             key = request.context.get(CONTEXT_KEY)
             if key:
-                self.storage.finish_delivery(key)
+                self.deliveries.finish(key)
 
 
 def replayable(body: dict[str, Any]) -> bool:
@@ -90,7 +90,9 @@ def replayable(body: dict[str, Any]) -> bool:
     return body.get("type") == "event_callback" or bool(body.get("command"))
 
 
-def dedupe_middleware(storage: Storage, run_id: str = RUN_ID) -> Callable[..., BoltResponse | None]:
+def dedupe_middleware(
+    deliveries: DeliveryStore, run_id: str = RUN_ID
+) -> Callable[..., BoltResponse | None]:
     """Bolt global middleware; `run_id` names this process run."""
     run = run_id
     installed = threading.Lock()
@@ -103,7 +105,7 @@ def dedupe_middleware(storage: Storage, run_id: str = RUN_ID) -> Callable[..., B
                 runner.listener_completion_handler, FinishDelivery
             ):
                 runner.listener_completion_handler = FinishDelivery(
-                    storage, runner.listener_completion_handler
+                    deliveries, runner.listener_completion_handler
                 )
 
     def dedupe(
@@ -115,11 +117,11 @@ def dedupe_middleware(storage: Storage, run_id: str = RUN_ID) -> Callable[..., B
             return None
         install_completion(context)
         kept = json.dumps(body) if replayable(body) else None
-        verdict = storage.claim_delivery(key, run, time.time(), kept)
-        if verdict == DUPLICATE:
+        verdict = deliveries.claim(key, run, time.time(), kept)
+        if verdict is Verdict.DUPLICATE:
             log.info("duplicate delivery acknowledged and skipped (%s)", key.split(":", 1)[0])
             return BoltResponse(status=200, body="")
-        if verdict == RESUMED:
+        if verdict is Verdict.RESUMED:
             log.info("redelivery of an unfinished delivery handled again (%s)", key.split(":")[0])
         context[CONTEXT_KEY] = key
         next()
@@ -128,14 +130,14 @@ def dedupe_middleware(storage: Storage, run_id: str = RUN_ID) -> Callable[..., B
     return dedupe
 
 
-def replay_unfinished(app: App, storage: Storage, run_id: str = RUN_ID) -> int:
+def replay_unfinished(app: App, deliveries: DeliveryStore, run_id: str = RUN_ID) -> int:
     """Dispatch again the events and commands a dead run acknowledged but never finished.
 
     Call once at startup, after the app is built. Each goes through the middleware above
     (so it is claimed by this run, and a Slack redelivery of it is a duplicate); returns
     how many were replayed.
     """
-    bodies = storage.unfinished_deliveries(run_id, time.time() - REPLAY_WINDOW, MAX_REPLAYS)
+    bodies = deliveries.unfinished(run_id, time.time() - REPLAY_WINDOW, MAX_REPLAYS)
     for body in bodies:
         app.dispatch(BoltRequest(body=json.loads(body), mode="socket_mode"))
     if bodies:

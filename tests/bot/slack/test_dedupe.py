@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from pathlib import Path
-
-from bot.dedupe import dedupe_key
-from bot.serve import apply_retention
-from bot.storage import Storage
+from bot.slack.dedupe import dedupe_key
 from tests.slack_emulator import payloads
 
 
@@ -42,13 +36,3 @@ def test_commands_and_submissions() -> None:
     view = payloads.view_submission("U1", "escalation_details", "e1", {}, view_id="V1")
     assert dedupe_key(view) == f"view:V1:{view['view']['hash']}"
     assert dedupe_key({"type": "url_verification"}) is None
-
-
-def test_retention_purges_once_at_start(tmp_path: Path) -> None:
-    storage = Storage(tmp_path)
-    question_id = storage.record_question("U1", "D1", "dm", "old question")
-    storage.db["questions"].update(question_id, {"created_at": time.time() - 40 * 86_400})
-    stop = threading.Event()
-    stop.set()
-    apply_retention(storage, 30, stop)
-    assert storage.question(question_id) is None

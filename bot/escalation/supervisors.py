@@ -1,7 +1,9 @@
 """Who is a supervisor: a member of the supervisor channel, asked of Slack and cached briefly.
 
 Membership is the single source of truth (no separate role list to drift), and a short cache
-keeps a burst of Claim clicks from costing one `conversations.members` call each.
+keeps a burst of Claim clicks from costing one `conversations.members` call each. The service
+and the App Home depend on the `Supervisors` protocol, so tests can say who supervises
+without a Slack workspace.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,7 +20,15 @@ CACHE_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
-class Supervisors:
+class Supervisors(Protocol):
+    def is_supervisor(self, user_id: str) -> bool: ...
+
+    def members(self) -> frozenset[str]: ...
+
+
+class ChannelSupervisors:
+    """The members of the supervisor channel."""
+
     def __init__(self, client: WebClient, channel_id: str, ttl: float = CACHE_SECONDS) -> None:
         self.client = client
         self.channel_id = channel_id

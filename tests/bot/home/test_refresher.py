@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot import blocks
 from bot.app import build_app
 from bot.config import load_settings
+from bot.escalation import actions as ids
+from bot.escalation.states import Kind, State
 from bot.services import Services, build_services
 from bot.slack.client import slack_client
 from bot.storage import DAY
@@ -95,7 +96,7 @@ def claim_buttons(view: dict[str, Any]) -> list[str]:
         element.get("value")
         for block in view.get("blocks") or []
         for element in block.get("elements") or []
-        if element.get("action_id") == blocks.CLAIM
+        if element.get("action_id") == ids.CLAIM
     ]
 
 
@@ -121,14 +122,14 @@ def test_claim_from_the_card_refreshes_every_open_home(
 ) -> None:
     for user in (ASKER, SUPERVISOR, OTHER_SUPERVISOR):
         open_home(emu, user)
-    row = escalate(services.storage, services.escalations)
-    wait_home(emu, OTHER_SUPERVISOR, lambda v: row["id"] in claim_buttons(v))
+    row = escalate(services.questions, services.escalations)
+    wait_home(emu, OTHER_SUPERVISOR, lambda v: row.id in claim_buttons(v))
     wait_home(emu, ASKER, lambda v: "*Open*" in text_of(v))
 
-    click_card(emu, SUPERVISOR, card_ts(emu), blocks.CLAIM)
+    click_card(emu, SUPERVISOR, card_ts(emu), ids.CLAIM)
     claimed = f"Claimed by <@{SUPERVISOR}>"
     view = wait_home(emu, OTHER_SUPERVISOR, lambda v: claimed in text_of(v))
-    assert row["id"] not in claim_buttons(view)  # nobody else is invited to claim it
+    assert row.id not in claim_buttons(view)  # nobody else is invited to claim it
     wait_home(emu, ASKER, lambda v: f"*{claimed}*" in text_of(v))
     wait_home(emu, SUPERVISOR, lambda v: claimed in text_of(v))  # opened Home earlier too
     time.sleep(0.5)  # the refresh that reached the others would have reached them by now
@@ -139,13 +140,13 @@ def test_only_people_who_opened_home_lately_are_refreshed(
     emu: SlackEmulator, services: Services
 ) -> None:
     open_home(emu, SUPERVISOR)
-    services.storage.record_home_opened(OTHER_SUPERVISOR, time.time() - 8 * DAY)  # long ago
-    row = escalate(services.storage, services.escalations, "urgent", text="He threatened me")
-    wait_home(emu, SUPERVISOR, lambda v: row["id"] in claim_buttons(v))
+    services.homes.homes.record_opened(OTHER_SUPERVISOR, time.time() - 8 * DAY)  # long ago
+    row = escalate(services.questions, services.escalations, Kind.URGENT, text="He threatened me")
+    wait_home(emu, SUPERVISOR, lambda v: row.id in claim_buttons(v))
 
     seen = len(publishes(emu, SUPERVISOR))
-    services.escalations.cancel(row["id"], ASKER)  # the asker, who never opened Home
-    wait_home(emu, SUPERVISOR, lambda v: row["id"] not in text_of(v), after=seen)
+    services.escalations.cancel(row.id, ASKER)  # the asker, who never opened Home
+    wait_home(emu, SUPERVISOR, lambda v: row.id not in text_of(v), after=seen)
     time.sleep(0.5)
     for user in (ASKER, OTHER_SUPERVISOR, SILENT_SUPERVISOR):
         assert publishes(emu, user) == [], user
@@ -156,50 +157,50 @@ def test_resolve_in_app_home_refreshes_the_other_homes(
 ) -> None:
     for user in (ASKER, SUPERVISOR, OTHER_SUPERVISOR):
         open_home(emu, user)
-    row = escalate(services.storage, services.escalations)
-    wait_home(emu, SUPERVISOR, lambda v: row["id"] in claim_buttons(v))
+    row = escalate(services.questions, services.escalations)
+    wait_home(emu, SUPERVISOR, lambda v: row.id in claim_buttons(v))
 
     seen = {user: len(publishes(emu, user)) for user in (SUPERVISOR, OTHER_SUPERVISOR)}
-    click = emu.home_button_payload(SUPERVISOR, blocks.RESOLVE, row["id"])
+    click = emu.home_button_payload(SUPERVISOR, ids.RESOLVE, row.id)
     emu.wait_ack(emu.send_envelope("interactive", click), timeout=5)
     for user, after in seen.items():  # out of the queue everywhere, the clicker's Home too
-        wait_home(emu, user, lambda v: row["id"] not in text_of(v), after)
+        wait_home(emu, user, lambda v: row.id not in text_of(v), after)
     wait_home(emu, ASKER, lambda v: "*Resolved* \u00b7" in text_of(v))
 
 
 def test_a_failing_publish_never_stops_the_claim(
     emu: SlackEmulator, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.home_refresh")
+    caplog.set_level(logging.WARNING, logger="bot.home.refresher")
     for user in (ASKER, SUPERVISOR, OTHER_SUPERVISOR):
         open_home(emu, user)
-    row = escalate(services.storage, services.escalations)
+    row = escalate(services.questions, services.escalations)
     ts = card_ts(emu)
-    wait_home(emu, OTHER_SUPERVISOR, lambda v: row["id"] in claim_buttons(v))
+    wait_home(emu, OTHER_SUPERVISOR, lambda v: row.id in claim_buttons(v))
 
     emu.fail_next("views.publish", error="fatal_error", times=3)  # all three refreshes fail
-    click_card(emu, SUPERVISOR, ts, blocks.CLAIM)
+    click_card(emu, SUPERVISOR, ts, ids.CLAIM)
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 10)
     assert f"Claimed by <@{SUPERVISOR}>" in text_of(emu.message(SUPERVISOR_CHANNEL, ts))
-    assert services.storage.escalation(row["id"])["state"] == "claimed"
+    assert services.escalations.store.get(row.id).state is State.CLAIMED
     deadline = time.monotonic() + 10
     while caplog.text.count("not refreshed: fatal_error") < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert caplog.text.count("not refreshed: fatal_error") == 3
 
     seen = len(publishes(emu, OTHER_SUPERVISOR))
-    click_card(emu, SUPERVISOR, ts, blocks.RESOLVE)  # and the next change is shown again
-    wait_home(emu, OTHER_SUPERVISOR, lambda v: row["id"] not in text_of(v), seen)
+    click_card(emu, SUPERVISOR, ts, ids.RESOLVE)  # and the next change is shown again
+    wait_home(emu, OTHER_SUPERVISOR, lambda v: row.id not in text_of(v), seen)
 
 
 def test_a_slow_publish_does_not_delay_the_ack(emu: SlackEmulator, services: Services) -> None:
     """The escalate click commits before it acks; the Home refresh it causes must not wait."""
     open_home(emu, SUPERVISOR)
-    question_id = services.storage.record_question(ASKER, "D0ALICE", "dm", "Can I take a tip?")
+    question_id = services.questions.record_question(ASKER, "D0ALICE", "dm", "Can I take a tip?")
     dm = emu.open_im(ASKER)
     click = payloads.block_actions(
         ASKER,
-        blocks.ESCALATE,
+        ids.ESCALATE,
         question_id,
         message={"ts": "1.000001", "text": "answer"},
         channel_id=dm,
