@@ -9,7 +9,8 @@ from slack_bolt import App, BoltResponse, Respond
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
-from bot import actions, blocks, commands, events, views
+from bot import actions, commands, events, views
+from bot.asking.messages import apology
 from bot.config import Settings
 from bot.services import Services
 from bot.slack.client import retrying_respond
@@ -42,12 +43,12 @@ def build_app(settings: Settings, client: WebClient, services: Services) -> App:
         log.error("listener failed (%s): %s", body.get("type"), type(error).__name__)
         log.debug("listener failure details", exc_info=error)
         try:
-            tell(body, client, respond, blocks.apology())
+            tell(body, client, respond, apology())
         except Exception as exc:
             log.error("could not send the apology either: %s", type(exc).__name__)
             if respond is not None and body.get("response_url"):  # try the DM instead
                 try:
-                    tell(body, client, None, blocks.apology())
+                    tell(body, client, None, apology())
                 except Exception as again:
                     log.error("nor by DM: %s", type(again).__name__)
         return None

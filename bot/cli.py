@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.compose import compose, render_text
+from bot.asking.compose import compose, render_text
 from bot.config import ConfigError, Settings, load_env, load_settings
 from index import Engine
 from index.errors import BoundaryError, QuestionError

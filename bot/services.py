@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.asking.advisor import Advisor
+import index
+from bot.asking.advisor import Advisor, Engine
 from bot.asking.store import QuestionStore
 from bot.config import Settings
 from bot.escalation.outbox import DeliveryWorker
@@ -20,7 +21,6 @@ from bot.home.refresher import HomeRefresher
 from bot.home.store import HomeStore
 from bot.slack.deliveries import DeliveryStore
 from bot.storage import Database
-from index import Engine
 
 
 @dataclass
@@ -45,9 +45,9 @@ class Services:
         self.worker.stop()
 
 
-def build_engine(settings: Settings) -> Engine:
+def build_engine(settings: Settings) -> index.Engine:
     """The search engine over the knowledge folder (loads the model: seconds)."""
-    return Engine(
+    return index.Engine(
         settings.knowledge_dir,
         settings.data_dir,
         settings.embedding_model,

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot import blocks
+from bot.asking.actions import HELPFUL, NOT_HELPFUL
+from bot.asking.messages import EXAMPLES
 from bot.escalation.actions import (
     ADD_DETAILS,
     CARD_MARKER,
@@ -152,7 +153,7 @@ def test_a_failure_is_never_silent(slack: Delivery, asker: str) -> None:
 def test_unhandled_interactions_are_still_acknowledged(slack: Delivery, asker: str) -> None:
     emu = slack.emu
     event, answer = ask_dm(slack, asker, "Can I accept a box of chocolates?")
-    payload = emu.message_button_payload(asker, event["channel"], answer["ts"], blocks.HELPFUL)
+    payload = emu.message_button_payload(asker, event["channel"], answer["ts"], HELPFUL)
     payload["actions"][0]["action_id"] = "some_retired_button"
     slack.interaction(payload)  # raises unless acked (200 / envelope ack)
 
@@ -164,8 +165,8 @@ def test_dm_question_gets_an_answer_with_citations_and_buttons(slack: Delivery, 
     assert answer["text"]  # plain fallback
     ids = [b["action_id"] for b in buttons(answer)]
     assert ids == [
-        blocks.HELPFUL,
-        blocks.NOT_HELPFUL,
+        HELPFUL,
+        NOT_HELPFUL,
         ESCALATE,
         HANDOVER,
     ]
@@ -188,7 +189,7 @@ def test_boundary_help_shows_usage_with_examples(slack: Delivery, asker: str) ->
     ack = slack.command(form)
     text = all_text(ack)
     assert ack.get("response_type") == "ephemeral"
-    assert all(example in text for example in blocks.EXAMPLES)
+    assert all(example in text for example in EXAMPLES)
 
 
 def test_redelivered_event_is_answered_once(slack: Delivery, asker: str) -> None:

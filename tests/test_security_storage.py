@@ -51,9 +51,14 @@ def workload(data_dir: Path, prefix: str, shared: list[str], errors: list[BaseEx
             order = random.Random(thread).sample(shared, len(shared))
             barrier.wait()
             for op in range(OPS):
-                question_id = questions.record_question(user, "D1", "dm", f"{user} question {op}")
-                questions.record_answer(
-                    question_id, confident=op % 2 == 0, urgent=False, citations=[f"Doc > {op}"]
+                question_id = questions.record_question(
+                    user,
+                    "D1",
+                    "dm",
+                    f"{user} question {op}",
+                    confident=op % 2 == 0,
+                    urgent=False,
+                    citations=[f"Doc > {op}"],
                 )
                 questions.record_feedback(Subject.ANSWER, question_id, user, True)
                 questions.record_feedback(Subject.ANSWER, question_id, user, False)  # changed vote
@@ -173,8 +178,9 @@ def aged(tmp_path: Path) -> tuple[Escalations, dict[str, str]]:
     ids: dict[str, str] = {}
 
     def question(name: str, days: float) -> str:
-        question_id = questions.record_question("U1", "D1", "dm", f"{name} question")
-        questions.record_answer(question_id, confident=True, urgent=False, citations=["A > B"])
+        question_id = questions.record_question(
+            "U1", "D1", "dm", f"{name} question", confident=True, urgent=False, citations=["A > B"]
+        )
         questions.record_feedback(Subject.ANSWER, question_id, "U1", True)
         backdate(database, "questions", question_id, days, "created_at")
         backdate(database, "feedback", question_id, days, "created_at")

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block as SdkBlock
 from slack_sdk.models.views import View as SdkView
 
-from bot import blocks
+from bot.asking import messages as answers
 from bot.asking.advisor import Advisor
+from bot.asking.compose import compose
 from bot.asking.store import QuestionStore
-from bot.compose import compose
 from bot.config import load_settings
 from bot.escalation import messages
 from bot.escalation.service import Escalations
@@ -138,7 +138,7 @@ def escalations(draw: st.DrawFn, state: State | None = None, home: bool = False)
 # --- the properties -----------------------------------------------------------------------
 OWN_MARKUP = re.compile(
     r"<@[UW][A-Z0-9]{8,10}>"  # a mention of an id the bot holds (asker, supervisor)
-    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # blocks.slack_date
+    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # bot.slack.blocks.slack_date
 )
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 
@@ -213,7 +213,7 @@ def escalation_ids(escalation: Escalation) -> tuple[set[str], set[str]]:
 @PROPERTY
 @given(reply=replies(), question_id=hex_id, escalation_id=st.one_of(st.none(), hex_id))
 def test_answer_is_inert_and_within_limits(reply: Any, question_id: str, escalation_id) -> None:
-    message = blocks.answer(reply, question_id, escalation_id=escalation_id)
+    message = answers.answer(reply, question_id, escalation_id=escalation_id)
     check_message(message, {question_id, escalation_id}, set())
 
 
@@ -223,8 +223,8 @@ def test_notices_usage_and_apology_are_inert(text: str, question_id: str) -> Non
     from bot.slack.text import safe
 
     check_message(notice(safe(f"Sorry, {text}.", 500)), set(), set())
-    check_message(blocks.apology(question_id), {question_id}, set())
-    check_message(blocks.usage(), set(), set())
+    check_message(answers.apology(question_id), {question_id}, set())
+    check_message(answers.usage(), set(), set())
 
 
 # --- escalations --------------------------------------------------------------------------
@@ -307,7 +307,8 @@ def test_advisor_replies_are_inert_whatever_is_asked(advisor: Advisor) -> None:
     @given(text=hostile_long, entities=st.booleans())
     def check(text: str, entities: bool) -> None:
         sent = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        message = advisor.reply("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
+        outcome = advisor.ask("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
+        message = answers.render(outcome)
         db = advisor.questions.database.db
         ids = {r["id"] for r in db.query("SELECT id FROM questions")}
         ids |= {r["id"] for r in db.query("SELECT id FROM escalations")}

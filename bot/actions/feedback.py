@@ -8,20 +8,19 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot.asking import actions as asking_ids
 from bot.asking.feedback import Subject
+from bot.asking.messages import thanks
 from bot.escalation import actions as escalation_ids
 from bot.services import Services
-from bot.slack.blocks import notice
 from bot.slack.replies import tell, user_of
 
 SUBJECTS = {
-    blocks.HELPFUL: (Subject.ANSWER, True),
-    blocks.NOT_HELPFUL: (Subject.ANSWER, False),
+    asking_ids.HELPFUL: (Subject.ANSWER, True),
+    asking_ids.NOT_HELPFUL: (Subject.ANSWER, False),
     escalation_ids.RESOLUTION_HELPFUL: (Subject.RESOLUTION, True),
     escalation_ids.RESOLUTION_NOT_HELPFUL: (Subject.RESOLUTION, False),
 }
-THANKS = notice("Thanks for the feedback: it helps us improve the guidance.")
 
 
 def register(app: App, services: Services) -> None:
@@ -32,4 +31,4 @@ def register(app: App, services: Services) -> None:
         ack()
         subject, helpful = SUBJECTS[action["action_id"]]
         services.questions.record_feedback(subject, action["value"], user_of(body), helpful)
-        tell(body, client, respond, THANKS)
+        tell(body, client, respond, thanks())

@@ -5,14 +5,25 @@ engine rejects out-of-scope questions and flags urgent ones.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, Protocol
 
-from index import Engine, StoredPassage
+from index import Answer, StoredPassage
 from index.errors import BoundaryError
 
-MODES = ("dense", "keyword", "hybrid")
+Mode = Literal["dense", "keyword", "hybrid"]
+MODES: tuple[Mode, ...] = ("dense", "keyword", "hybrid")
 KINDS = ("in_scope", "out_of_scope", "urgent")
+
+
+class Engine(Protocol):
+    """What an evaluation needs of the search engine (`index.Engine`, built by the CLI)."""
+
+    def rank(self, question: str, mode: Mode, k: int = 10) -> list[StoredPassage]: ...
+
+    def ask_many(self, questions: Sequence[str], top: int = 3) -> list[Answer]: ...
 
 
 @dataclass(frozen=True)

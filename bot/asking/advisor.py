@@ -1,37 +1,80 @@
-"""One question from Slack, one reply: shared by the DM listener and `/boundary`.
+"""One question from Slack, one outcome: shared by the DM listener and `/boundary`, which
+render it (`bot.asking.messages.render`).
 
-Order matters: rate limit, then check, then record the question (so even a failed answer
-leaves a record and an apology can offer the supervisor button), then answer, then, for an
-urgent answer, escalate before replying so the reply can truthfully say a supervisor knows.
+Order matters: help, then the rate limit, then the engine, which checks the question (empty
+and over-long ones are refused there, once) and answers it; then the question is recorded with
+its answer (a failed answer is recorded too, so the apology can offer the supervisor button);
+then, for an urgent answer, the escalation, before replying, so the reply can truthfully say a
+supervisor knows.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Protocol
 
-from bot import blocks
+from bot.asking.compose import Reply, compose
+from bot.asking.ratelimit import RateLimiter
 from bot.asking.store import QuestionStore
-from bot.compose import compose
 from bot.config import Settings
 from bot.escalation.service import Escalations
 from bot.escalation.states import Kind
-from bot.ratelimit import RateLimiter
-from bot.slack.blocks import Message, notice
-from bot.slack.text import safe
-from index import Engine, QuestionError, check_question
+from index import Answer, QuestionError
 
 log = logging.getLogger(__name__)
 
 HELP_WORDS = ("", "help", "?")
-RATE_LIMITED = (
-    "You're asking faster than I can keep up with. Take a breath and try again in a minute. "
-    "If this is urgent, call the office or your supervisor now."
-)
+
+
+class Engine(Protocol):
+    """What the Advisor needs of the search engine (`index.Engine`, built in `bot.services`).
+
+    `ask` raises QuestionError, with a one-line reason for a person, for a question it will
+    not take (empty, over-long): the Advisor relies on that rather than checking again.
+    """
+
+    def ask(self, question: str, top: int = 3) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Help was asked for (or nothing at all)."""
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    """The asker is over the per-minute limit; the engine was not asked."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str  # why the engine would not take the question, for the asker
+
+
+@dataclass(frozen=True)
+class Failed:
+    question_id: str  # the question on record, for the supervisor button of the apology
+
+
+@dataclass(frozen=True)
+class Answered:
+    question_id: str
+    reply: Reply
+    escalation_id: str | None = None  # set when the answer was urgent and escalated
+
+
+Outcome = Usage | RateLimited | Refused | Failed | Answered
 
 
 def unescape(text: str) -> str:
     """Slack sends `&`, `<`, `>` as entities; the engine should read the characters."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def is_help(text: str) -> bool:
+    """Whether `text`, as Slack sent it, asks for usage rather than advice."""
+    return unescape(text).strip().lower() in HELP_WORDS
 
 
 class Advisor:
@@ -48,27 +91,28 @@ class Advisor:
         self.settings = settings
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
 
-    def reply(self, user_id: str, channel_id: str, source: str, text: str) -> Message:
-        """The message to send back for `text` asked by `user_id` (never raises for input)."""
-        question = unescape(text).strip()
-        if question.lower() in HELP_WORDS:
-            return blocks.usage()
+    def ask(self, user_id: str, channel_id: str, source: str, text: str) -> Outcome:
+        """What came of `text` asked by `user_id` (never raises for bad input)."""
+        if is_help(text):
+            return Usage()
         if not self.limiter.allow(user_id):
             log.info("rate limited %s", user_id)
-            return notice(RATE_LIMITED)
-        try:
-            question = check_question(question)
-        except QuestionError as exc:
-            return notice(safe(f"Sorry, {exc}.", 500))
-        question_id = self.questions.record_question(user_id, channel_id, source, question)
+            return RateLimited()
+        question = unescape(text).strip()
         try:
             answer = self.engine.ask(question)
+        except QuestionError as exc:
+            return Refused(str(exc))
         except Exception:
+            question_id = self.questions.record_question(user_id, channel_id, source, question)
             log.exception("the engine failed on question %s", question_id)
-            return blocks.apology(question_id)
+            return Failed(question_id)
         reply = compose(answer, self.settings.safety_steps)
-        self.questions.record_answer(
-            question_id,
+        question_id = self.questions.record_question(
+            user_id,
+            channel_id,
+            source,
+            question,
             confident=answer.confident,
             urgent=answer.urgent,
             citations=[hit.passage.citation for hit in reply.passages],
@@ -84,4 +128,4 @@ class Advisor:
             answer.confident,
             answer.urgent,
         )
-        return blocks.answer(reply, question_id, escalation_id=escalation_id)
+        return Answered(question_id, reply, escalation_id)

@@ -51,9 +51,20 @@ class QuestionStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def record_question(self, user_id: str, channel_id: str, source: str, text: str) -> str:
-        """Store the question before answering, so a failure still leaves a record."""
+    def record_question(
+        self,
+        user_id: str,
+        channel_id: str,
+        source: str,
+        text: str,
+        *,
+        confident: bool | None = None,
+        urgent: bool | None = None,
+        citations: Sequence[str] = (),
+    ) -> str:
+        """Record a question with its answer, or without one when the engine failed on it."""
         question_id = new_id()
+        answered = confident is not None
         self.database.db["questions"].insert(
             {
                 "id": question_id,
@@ -61,22 +72,13 @@ class QuestionStore:
                 "channel_id": channel_id,
                 "source": source,
                 "text": text,
+                "confident": int(confident) if answered else None,
+                "urgent": int(bool(urgent)) if answered else None,
+                "citations": json.dumps(list(citations)) if answered else None,
                 "created_at": time.time(),
             }
         )
         return question_id
-
-    def record_answer(
-        self, question_id: str, *, confident: bool, urgent: bool, citations: Sequence[str]
-    ) -> None:
-        self.database.db["questions"].update(
-            question_id,
-            {
-                "confident": int(confident),
-                "urgent": int(urgent),
-                "citations": json.dumps(list(citations)),
-            },
-        )
 
     def question(self, question_id: str) -> Question | None:
         rows = list(self.database.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import blocks
-from bot.asking.advisor import HELP_WORDS, unescape
+from bot.asking.advisor import is_help
+from bot.asking.messages import render, usage
 from bot.services import Services
 
 
@@ -15,11 +15,11 @@ def register(app: App, services: Services) -> None:
     @app.command("/boundary")
     def boundary(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         text = command.get("text") or ""
-        if unescape(text).strip().lower() in HELP_WORDS:
-            ack(response_type="ephemeral", **blocks.usage().kwargs())
+        if is_help(text):
+            ack(response_type="ephemeral", **usage().kwargs())
             return
         ack()  # within Slack's 3 seconds; the answer follows through the response_url
-        message = services.advisor.reply(
+        outcome = services.advisor.ask(
             command["user_id"], command.get("channel_id", ""), "command", text
         )
-        respond(response_type="ephemeral", replace_original=False, **message.kwargs())
+        respond(response_type="ephemeral", replace_original=False, **render(outcome).kwargs())

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, Say
 
+from bot.asking.messages import render
 from bot.services import Services
 
 
@@ -26,7 +27,7 @@ def register(app: App, services: Services) -> None:
     def message_im(event: dict[str, Any], say: Say, context: BoltContext) -> None:
         if not is_question(event, context.bot_user_id):
             return
-        message = services.advisor.reply(
+        outcome = services.advisor.ask(
             event["user"], event["channel"], "dm", event.get("text") or ""
         )
-        say(channel=event["channel"], **message.kwargs())
+        say(channel=event["channel"], **render(outcome).kwargs())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks import EXAMPLES
+from bot.asking.messages import EXAMPLES
 from bot.escalation.messages import KIND_LABELS, STATE_LABELS, state_line, supervisor_buttons
 from bot.escalation.states import State
 from bot.escalation.store import Escalation

@@ -22,9 +22,11 @@ def test_report_and_purge(
     database = Database(tmp_path)
     questions, escalations = QuestionStore(database), EscalationStore(database)
     for text, confident in (("tip?", True), ("parrot?", False)):
-        question_id = questions.record_question("U1", "D1", "dm", text)
-        questions.record_answer(
-            question_id,
+        question_id = questions.record_question(
+            "U1",
+            "D1",
+            "dm",
+            text,
             confident=confident,
             urgent=False,
             citations=["Gifts > Cash tips"] if confident else [],

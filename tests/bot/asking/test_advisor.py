@@ -1,4 +1,5 @@
-"""The Advisor with the shared fake engine: help, limits, failures, urgent escalation."""
+"""The Advisor with the shared fake engine: help, limits, refusals, failures, urgent
+escalation, and (with the real engine) one check of each question."""
 
 from __future__ import annotations
 
@@ -6,76 +7,102 @@ from pathlib import Path
 
 import pytest
 
-from bot import blocks
-from bot.asking.advisor import Advisor
+import index.engine
+from bot.asking.advisor import (
+    Advisor,
+    Answered,
+    Engine,
+    Failed,
+    RateLimited,
+    Refused,
+    Usage,
+    is_help,
+)
+from bot.asking.messages import render
+from bot.asking.ratelimit import RateLimiter
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalation import actions as ids
+from bot.escalation.actions import ESCALATE
 from bot.escalation.service import Escalations
+from bot.escalation.states import Kind
 from bot.escalation.store import EscalationStore
-from bot.ratelimit import RateLimiter
 from bot.slack.blocks import Message
 from bot.storage import Database
 from tests.fakes import NOBODY, FakeEngine
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> tuple[Advisor, FakeEngine, Database]:
-    settings = load_settings({"BOUNDARY_DATA_DIR": str(tmp_path), "RATE_LIMIT_PER_MINUTE": "3"})
-    database = Database(tmp_path)
+def advisor_over(engine: Engine, data_dir: Path, per_minute: str = "3") -> Advisor:
+    settings = load_settings(
+        {"BOUNDARY_DATA_DIR": str(data_dir), "RATE_LIMIT_PER_MINUTE": per_minute}
+    )
+    database = Database(data_dir)
     questions = QuestionStore(database)
     escalations = Escalations(EscalationStore(database), questions, NOBODY, lambda: None)
-    engine = FakeEngine()
-    return Advisor(engine, questions, escalations, settings), engine, database
+    return Advisor(engine, questions, escalations, settings)
 
 
-def test_help_and_empty_show_usage(setup) -> None:
-    advisor, _, storage = setup
-    for text in ("", "  help ", "?"):
-        assert advisor.reply("U1", "D1", "dm", text).text == blocks.usage().text
-    assert storage.db["questions"].count == 0
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
 
 
-def test_answer_is_recorded_with_citations(setup) -> None:
-    advisor, _, storage = setup
-    message = advisor.reply("U1", "D1", "dm", "Tom &amp; Jerry &lt;3 tips?")
-    [row] = storage.db["questions"].rows
-    assert row["text"] == "Tom & Jerry <3 tips?"  # Slack's entities read as characters
-    assert row["confident"] == 1 and row["citations"] == '["Safety > Threats"]'
-    assert button_values(message) == {row["id"]}
+@pytest.fixture
+def advisor(fake_engine: FakeEngine, tmp_path: Path) -> Advisor:
+    return advisor_over(fake_engine, tmp_path)
 
 
-def test_urgent_question_escalates_before_replying(setup) -> None:
-    advisor, _, storage = setup
-    message = advisor.reply("U1", "D1", "dm", "He has a knife")
-    [escalation] = storage.db["escalations"].rows
-    assert escalation["kind"] == "urgent" and escalation["asker"] == "U1"
+def test_help_and_empty_show_usage(advisor: Advisor, fake_engine: FakeEngine) -> None:
+    for text in ("", "  help ", "?", "HELP"):
+        assert is_help(text) and advisor.ask("U1", "D1", "dm", text) == Usage()
+    assert fake_engine.questions == [] and advisor.questions.count() == 0
+
+
+def test_answer_is_recorded_with_citations(advisor: Advisor, fake_engine: FakeEngine) -> None:
+    outcome = advisor.ask("U1", "D1", "dm", "Tom &amp; Jerry &lt;3 tips?")
+    assert isinstance(outcome, Answered) and outcome.escalation_id is None
+    assert fake_engine.questions == ["Tom & Jerry <3 tips?"]  # Slack's entities read as characters
+    question = advisor.questions.question(outcome.question_id)
+    assert question and question.text == "Tom & Jerry <3 tips?" and question.source == "dm"
+    assert question.confident is True and question.citations == ("Safety > Threats",)
+    assert button_values(render(outcome)) == {outcome.question_id}
+
+
+def test_urgent_question_escalates_before_replying(advisor: Advisor) -> None:
+    outcome = advisor.ask("U1", "D1", "dm", "He has a knife")
+    assert isinstance(outcome, Answered) and outcome.escalation_id
+    escalation = advisor.escalations.store.get(outcome.escalation_id)
+    assert escalation and escalation.kind is Kind.URGENT and escalation.asker == "U1"
+    message = render(outcome)
     assert "supervisor has been alerted" in message.text
-    assert escalation["id"] in button_values(message)
+    assert escalation.id in button_values(message)
 
 
-def test_engine_failure_gets_an_apology_with_the_supervisor_button(setup) -> None:
-    advisor, engine, storage = setup
-    engine.fail = True
-    message = advisor.reply("U1", "D1", "dm", "Can I take a tip?")
-    [row] = storage.db["questions"].rows
+def test_engine_failure_gets_an_apology_with_the_supervisor_button(
+    advisor: Advisor, fake_engine: FakeEngine
+) -> None:
+    fake_engine.fail = True
+    outcome = advisor.ask("U1", "D1", "dm", "Can I take a tip?")
+    assert isinstance(outcome, Failed)
+    question = advisor.questions.question(outcome.question_id)
+    assert question and question.confident is None  # on record, unanswered
+    message = render(outcome)
     assert "Sorry" in message.text
     [button] = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert button["action_id"] == ids.ESCALATE and button["value"] == row["id"]
+    assert button["action_id"] == ESCALATE and button["value"] == outcome.question_id
 
 
-def test_over_long_question_is_refused_politely(setup) -> None:
-    advisor, _, storage = setup
-    message = advisor.reply("U1", "D1", "dm", "x" * 2001)
-    assert "limit is 2,000" in message.text and storage.db["questions"].count == 0
+def test_over_long_question_is_refused_politely(advisor: Advisor) -> None:
+    outcome = advisor.ask("U1", "D1", "dm", "x" * 2001)
+    assert isinstance(outcome, Refused)
+    assert "limit is 2,000" in render(outcome).text and advisor.questions.count() == 0
 
 
-def test_rate_limit_is_per_user_with_a_friendly_message(setup) -> None:
-    advisor, _, _ = setup
-    replies = [advisor.reply("U1", "D1", "dm", f"question {i}").text for i in range(4)]
-    assert "faster than I can keep up" in replies[3]
-    assert all("faster" not in r for r in replies[:3])
-    assert "faster" not in advisor.reply("U2", "D2", "dm", "question").text
+def test_rate_limit_is_per_user_with_a_friendly_message(advisor: Advisor) -> None:
+    outcomes = [advisor.ask("U1", "D1", "dm", f"question {i}") for i in range(4)]
+    assert outcomes[3] == RateLimited()
+    assert "faster than I can keep up" in render(outcomes[3]).text
+    assert all(isinstance(o, Answered) for o in outcomes[:3])
+    assert isinstance(advisor.ask("U2", "D2", "dm", "question"), Answered)
 
 
 def test_rate_limit_window_slides() -> None:
@@ -83,6 +110,26 @@ def test_rate_limit_window_slides() -> None:
     assert limiter.allow("U", now=0) and limiter.allow("U", now=1)
     assert not limiter.allow("U", now=59)
     assert limiter.allow("U", now=60.5)
+
+
+def test_each_question_is_checked_once(
+    engine: index.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the real engine: the engine refuses empty and over-long questions, and the
+    Advisor relies on that instead of checking each question again."""
+    checked: list[str] = []
+    check = index.engine.check_question
+
+    def counting(question: str) -> str:
+        checked.append(question)
+        return check(question)
+
+    monkeypatch.setattr(index.engine, "check_question", counting)
+    advisor = advisor_over(engine, tmp_path, per_minute="100")
+    assert isinstance(advisor.ask("U1", "D1", "dm", "Can I take a cash tip?"), Answered)
+    assert checked == ["Can I take a cash tip?"]
+    assert isinstance(advisor.ask("U1", "D1", "dm", "y" * 2001), Refused)
+    assert len(checked) == 2
 
 
 def button_values(message: Message) -> set[str]:

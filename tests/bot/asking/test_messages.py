@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import blocks
-from bot.compose import compose
+from bot.asking import messages
+from bot.asking.actions import HELPFUL, NOT_HELPFUL
+from bot.asking.compose import compose
 from bot.config import DEFAULT_SAFETY_STEPS
 from bot.escalation.actions import ADD_DETAILS, ESCALATE, HANDOVER
 from index import Answer, Hit
@@ -31,21 +32,21 @@ def answer(confident: bool = True, urgent: bool = False, text: str = "Decline ca
 
 
 def test_confident_answer_leads_with_takeaway_then_citations_and_buttons() -> None:
-    message = blocks.answer(answer(), QID)
+    message = messages.answer(answer(), QID)
     assert message.blocks[0]["text"]["text"] == "*Decline cash tips politely.*"
     sections = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
     assert [s.split("\n")[0] for s in sections[1:4]] == [f"*Gifts &gt; Part {i}*" for i in range(3)]
     assert "*Bold*" in sections[1]  # Markdown bold became mrkdwn bold
     assert sections[4].startswith("*Next steps*")
     ids = [b["action_id"] for b in button_list(message)]
-    assert ids == [blocks.HELPFUL, blocks.NOT_HELPFUL, ESCALATE, HANDOVER]
+    assert ids == [HELPFUL, NOT_HELPFUL, ESCALATE, HANDOVER]
     assert {b["value"] for b in button_list(message)} == {QID}
     assert message.text.startswith("Decline cash tips politely.")
     check_limits(message)
 
 
 def test_not_confident_says_so_and_puts_the_supervisor_first() -> None:
-    message = blocks.answer(answer(confident=False), QID)
+    message = messages.answer(answer(confident=False), QID)
     assert "No guidance matched" in message.blocks[0]["text"]["text"]
     assert "Gifts" not in texts(message)  # no passages shown
     assert button_list(message)[0]["action_id"] == ESCALATE
@@ -53,7 +54,7 @@ def test_not_confident_says_so_and_puts_the_supervisor_first() -> None:
 
 def test_urgent_answer_leads_with_safety_steps_and_says_a_supervisor_knows() -> None:
     reply = compose(answer(urgent=True).answer, DEFAULT_SAFETY_STEPS)
-    message = blocks.answer(reply, QID, escalation_id="e" * 32)
+    message = messages.answer(reply, QID, escalation_id="e" * 32)
     first_two = message.blocks[0]["text"]["text"] + message.blocks[1]["text"]["text"]
     assert first_two.startswith(":rotating_light:") and "911" in first_two
     assert "A supervisor has been alerted" in message.blocks[2]["text"]["text"]
@@ -62,7 +63,7 @@ def test_urgent_answer_leads_with_safety_steps_and_says_a_supervisor_knows() -> 
 
 
 def test_knowledge_text_is_escaped_in_answers() -> None:
-    message = blocks.answer(answer(text=INJECTION), QID)
+    message = messages.answer(answer(text=INJECTION), QID)
     payload = texts(message)
     assert "<!channel>" not in payload and "<@U999>" not in payload and "<https" not in payload
     assert "&lt;!channel&gt;" in payload
@@ -70,11 +71,11 @@ def test_knowledge_text_is_escaped_in_answers() -> None:
 
 def test_huge_inputs_stay_within_block_kit_limits() -> None:
     huge = "x" * 20_000 + " <!channel> " + "\u00e9" * 5000
-    check_limits(blocks.answer(answer(text=huge), QID))
+    check_limits(messages.answer(answer(text=huge), QID))
 
 
 def test_apology_offers_the_supervisor_with_or_without_a_question() -> None:
-    with_question = button_list(blocks.apology(QID))
+    with_question = button_list(messages.apology(QID))
     assert [(b["action_id"], b["value"]) for b in with_question] == [(ESCALATE, QID)]
-    without = button_list(blocks.apology())
+    without = button_list(messages.apology())
     assert without[0]["action_id"] == ESCALATE and "value" not in without[0]

@@ -19,10 +19,16 @@ def test_feedback_is_one_vote_per_person(tmp_path: Path) -> None:
 
 def test_a_question_is_decoded_with_its_answer(tmp_path: Path) -> None:
     questions = QuestionStore(Database(tmp_path))
-    question_id = questions.record_question("U1", "D1", "dm", "Tip?")
-    unanswered = questions.question(question_id)
-    assert unanswered and unanswered.confident is None and unanswered.citations == ()
-    questions.record_answer(question_id, confident=False, urgent=False, citations=[])
-    answered = questions.question(question_id)
-    assert answered and answered.confident is False and answered.text == "Tip?"
-    assert questions.unanswered(5) == ["Tip?"] and questions.count() == 1
+    failed = questions.question(questions.record_question("U1", "D1", "dm", "Tip?"))
+    assert failed and failed.confident is None and failed.citations == ()
+    answered = questions.question(
+        questions.record_question(
+            "U1", "D1", "dm", "Gift?", confident=True, urgent=True, citations=["A > B"]
+        )
+    )
+    assert answered and (answered.confident, answered.urgent) == (True, True)
+    assert answered.citations == ("A > B",) and answered.text == "Gift?"
+    unmatched = questions.record_question("U1", "D1", "dm", "Wifi?", confident=False)
+    assert questions.question(unmatched).urgent is False
+    assert questions.unanswered(5) == ["Wifi?"] and questions.count() == 3
+    assert sorted(a.confident for a in questions.answered()) == [False, True]

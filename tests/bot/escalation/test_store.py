@@ -35,9 +35,8 @@ def outbox(database: Database) -> OutboxStore:
 
 def raise_one(store: EscalationStore, user: str = "U1", kind: Kind = Kind.QUESTION) -> Escalation:
     questions = QuestionStore(store.database)
-    question_id = questions.record_question(user, "D1", "dm", "May I accept a watch?")
-    questions.record_answer(
-        question_id, confident=True, urgent=False, citations=["Gifts > Watches"]
+    question_id = questions.record_question(
+        user, "D1", "dm", "May I accept a watch?", confident=True, citations=["Gifts > Watches"]
     )
     escalation, created = store.create(
         dedupe_key=f"{question_id}:{kind}",

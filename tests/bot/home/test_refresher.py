@@ -31,6 +31,7 @@ from tests.bot_harness import (
     SUPERVISOR_CHANNEL,
     escalate,
 )
+from tests.fakes import FakeEngine
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads
 
 OTHER_SUPERVISOR, SILENT_SUPERVISOR = "U0SUPB", "U0SUPC"  # B opens Home; C never does
@@ -53,7 +54,7 @@ def services(emu: SlackEmulator, tmp_path: Path) -> Iterator[Services]:
         slack=True,
     )
     client = slack_client(settings)
-    built = build_services(settings, object(), client)  # type: ignore[arg-type]
+    built = build_services(settings, FakeEngine(), client)  # the engine is never asked here
     handler = SocketModeHandler(build_app(settings, client, built), APP_TOKEN)
     built.start()
     handler.connect()

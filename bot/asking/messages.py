@@ -1,25 +1,51 @@
-"""Block Kit messages for answers: the answer, usage, notices, the apology. Every one has a
-plain-text fallback.
+"""How the bot's answers look in Slack: every Advisor outcome rendered as a Block Kit message
+(the answer, usage, refusals, the apology), each with a plain-text fallback.
 
-All user and knowledge text passes through `bot.slack.text.safe`, so nothing it contains can
-mention or link; button values carry an id only.
+The one module to change for a new answer layout or language. All user and knowledge text
+passes through `bot.slack.text.safe`, so nothing it contains can mention or link; button
+values carry an id only.
 """
 
 from __future__ import annotations
 
-from bot.compose import Reply
+from bot.asking.actions import HELPFUL, NOT_HELPFUL
+from bot.asking.advisor import Answered, Failed, Outcome, RateLimited, Refused, Usage
+from bot.asking.compose import Reply
 from bot.escalation.actions import ADD_DETAILS, ESCALATE, HANDOVER
-from bot.slack.blocks import Block, Message, actions, button, divider, section
+from bot.slack.blocks import Block, Message, actions, button, divider, notice, section
 from bot.slack.text import MAX_SECTION_TEXT, escape, markdown_to_mrkdwn, safe
 
-# action_ids: one per meaning, matched by the listeners in bot/actions/.
-HELPFUL = "answer_helpful"
-NOT_HELPFUL = "answer_not_helpful"
+RATE_LIMITED = (
+    "You're asking faster than I can keep up with. Take a breath and try again in a minute. "
+    "If this is urgent, call the office or your supervisor now."
+)
+THANKS = "Thanks for the feedback: it helps us improve the guidance."
 EXAMPLES = (
     "A client offered me a $50 tip, can I take it?",
     "A customer keeps asking for my personal phone number. What do I say?",
     "The client asked me to look after their cat while they're away. Is that OK?",
 )
+
+
+def render(outcome: Outcome) -> Message:
+    """The reply to send for what the Advisor made of a question."""
+    match outcome:
+        case Answered(question_id=question_id, reply=reply, escalation_id=escalation_id):
+            return answer(reply, question_id, escalation_id=escalation_id)
+        case Usage():
+            return usage()
+        case RateLimited():
+            return notice(RATE_LIMITED)
+        case Refused(reason=reason):
+            return notice(safe(f"Sorry, {reason}.", 500))
+        case Failed(question_id=question_id):
+            return apology(question_id)
+    raise TypeError(f"not an Advisor outcome: {outcome!r}")
+
+
+def thanks() -> Message:
+    """After a Helpful / Not helpful click, on an answer or on a resolution."""
+    return notice(THANKS)
 
 
 # --- answers ------------------------------------------------------------------------------
