@@ -1,10 +1,12 @@
 """Slash command listeners."""
 
+from __future__ import annotations
+
 from slack_bolt import App
 
-from bot.commands import boundary
+from bot.listeners.commands import asking
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
-    boundary.register(app, services)
+    asking.register(app, services)

@@ -1,8 +1,10 @@
 """Button listeners."""
 
+from __future__ import annotations
+
 from slack_bolt import App
 
-from bot.actions import escalation, feedback
+from bot.listeners.actions import escalation, feedback
 from bot.services import Services
 
 

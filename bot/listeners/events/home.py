@@ -1,5 +1,5 @@
 """Publish the App Home each time someone opens it, so it always shows current requests, and
-remember that they use it, so escalation changes refresh it too (`bot.home_refresh`)."""
+remember that they use it, so escalation changes refresh it too (`bot.home.refresher`)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
 """Modal listeners."""
 
+from __future__ import annotations
+
 from slack_bolt import App
 
+from bot.listeners.views import escalation
 from bot.services import Services
-from bot.views import details
 
 
 def register(app: App, services: Services) -> None:
-    details.register(app, services)
+    escalation.register(app, services)
