@@ -16,7 +16,6 @@ from urllib.error import URLError
 import waitress
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -26,7 +25,7 @@ from bot.config import ConfigError, Settings
 from bot.services import Services, build_engine, build_services
 from bot.slack.client import slack_client
 from bot.slack.dedupe import replay_unfinished
-from bot.slack.web import SLACK_PATH, WsgiApp
+from bot.slack.web import SlackEndpoint, WsgiApp
 from bot.storage import apply_retention
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
 
     socket_mode = None
     if server:
-        web.ready(SlackRequestHandler(app, path=SLACK_PATH))
+        web.ready(SlackEndpoint(app, settings.slack_signing_secret))
     else:
         socket_mode = SocketModeHandler(app, settings.slack_app_token)
         try:

@@ -4,6 +4,8 @@
 * Forged requests (unsigned, wrong secret, tampered, stale, from the future, no timestamp,
   wrong version) get 401 and have no effect at all: no Web API call, no row in bot.db, no
   response_url post. The same requests signed properly do have their effect (the control).
+  A signed request whose body is not valid JSON gets 400 (not a 500 Slack would retry); an
+  unsigned one, 401 still.
 * Only supervisor-channel members claim or resolve, from the card and from App Home; only the
   asker cancels; repeated clicks change nothing twice.
 * 429 (Retry-After), 5xx and dropped connections on the bot's own answers are retried.
@@ -292,6 +294,44 @@ def test_unsigned_ssl_check_and_url_verification_have_no_effect(
     time.sleep(1.5)
     assert_unchanged(before, snapshot(bot))
     assert emu.response_posts(form["response_url"]) == []
+
+
+# Bodies no one can read: Bolt's parser raises on each (bad JSON, or JSON that is no object).
+UNREADABLE = {
+    "payload field that is not JSON": (
+        urlencode({"payload": typed("ZQ {not json: may I keep the tip?")}),
+        signing.FORM,
+    ),
+    "JSON cut short": (
+        '{"type": "event_callback", "event": {"text": "' + typed("ZQ cut: may I keep a"),
+        signing.JSON,
+    ),
+    "payload that is no object": (
+        urlencode({"payload": json.dumps([typed("ZQ a list: may I keep a ring?")])}),
+        signing.FORM,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_signed_body_that_is_not_json_gets_400_not_500(bot: BotProcess, name: str) -> None:
+    """Slack retries what gets a 5xx; a body that cannot be read now never will be. The
+    request is Slack's (signed), so it gets 400, and does nothing."""
+    raw, content_type = UNREADABLE[name]
+    before = settled(bot)
+    headers = signing.signature_headers(SIGNING_SECRET, raw)
+    assert post_raw(bot.url + "/slack/events", raw, content_type, headers) == 400
+    time.sleep(1)
+    assert_unchanged(before, snapshot(bot))
+    assert bot.get("/healthz")[0] == 200
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_unsigned_body_that_is_not_json_still_gets_401(bot: BotProcess, name: str) -> None:
+    """Unsigned, wrongly signed, stale or tampered: 401 as for any forgery, not 400, so an
+    unreadable body tells a forger nothing the signature check would not."""
+    raw, content_type = UNREADABLE[name]
+    assert_all_rejected(bot, raw, content_type)
 
 
 @pytest.mark.parametrize("secret", ["", "   "])
