@@ -162,7 +162,7 @@ def migrate(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["delivered_at", "next_attempt_at"], if_not_exists=True)
     db["processed_events"].create({"key": str, "at": float}, pk="key", if_not_exists=True)
     columns = db["processed_events"].columns_dict
-    if "state" not in columns:  # databases from before deliveries had a state: all were done
+    if "state" not in columns:  # from before deliveries had a state: all were DeliveryState.DONE
         db["processed_events"].add_column("state", str, not_null_default="done")
     if "owner" not in columns:
         db["processed_events"].add_column("owner", str, not_null_default="")
