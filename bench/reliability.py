@@ -219,7 +219,7 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         "events before their listener runs, so a kill in between would lose that answer and, "
         "for an urgent DM, its escalation. "
         + (
-            "`bot.dedupe.replay_unfinished` replays such deliveries at startup: "
+            "`bot.slack.dedupe.replay_unfinished` replays such deliveries at startup: "
             f"{crash.urgent_escalations} of {crash.urgent_sent} urgent DMs above escalated. "
             if replay_wired()
             else "`serve` does not replay them yet "

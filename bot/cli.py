@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.compose import compose, render_text
+from bot.asking.compose import compose, render_text
 from bot.config import ConfigError, Settings, load_env, load_settings
 from index import Engine
 from index.errors import BoundaryError, QuestionError
@@ -80,7 +80,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluate import evaluate, load_cases, render
+    from bot.admin.evaluate import evaluate, load_cases, render
 
     cases = load_cases(Path(args.file))
     report = evaluate(_engine(settings, args), cases)
@@ -97,18 +97,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.report import build_report, render, to_json
-    from bot.storage import Storage
+    from bot.admin.report import build_report, render, to_json
+    from bot.asking.store import QuestionStore
+    from bot.escalation.store import EscalationStore
+    from bot.storage import Database
 
-    report = build_report(Storage(settings.data_dir))
+    database = Database(settings.data_dir)
+    report = build_report(QuestionStore(database), EscalationStore(database))
     print(to_json(report) if args.json else render(report))
     return 0
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage import Storage
+    from bot.storage import Database, purge_older_than
 
-    counts = Storage(settings.data_dir).purge_older_than(args.older_than)
+    counts = purge_older_than(Database(settings.data_dir), args.older_than)
     print("Purged " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 

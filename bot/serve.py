@@ -11,27 +11,24 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
 from urllib.error import URLError
 
 import waitress
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_app, slack_client
+from bot.app import build_app
 from bot.config import ConfigError, Settings
-from bot.dedupe import replay_unfinished
-from bot.services import Services, build_services
-from bot.storage import DAY, Storage
-from index import Engine
+from bot.services import Services, build_engine, build_services
+from bot.slack.client import slack_client
+from bot.slack.dedupe import replay_unfinished
+from bot.slack.web import SlackEndpoint, WsgiApp
+from bot.storage import apply_retention
 
 log = logging.getLogger(__name__)
-SLACK_PATH = "/slack/events"
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
@@ -52,26 +49,20 @@ def serve(settings: Settings, *, http: bool, host: str = "0.0.0.0", port: int = 
         threading.Thread(target=server.run, name="http", daemon=True).start()
         log.info("listening on http://%s:%d", host, port)
 
-    engine = Engine(
-        settings.knowledge_dir,
-        settings.data_dir,
-        settings.embedding_model,
-        precision=settings.embedding_precision,
-    )
-    services = build_services(settings, engine, client)
+    services = build_services(settings, build_engine(settings), client)
     app = _bolt_app(settings, client, services)
     services.start()
-    replay_unfinished(app, services.storage)  # what a killed run acknowledged but never did
+    replay_unfinished(app, services.deliveries)  # what a killed run acknowledged but never did
     if settings.retention_days:
         threading.Thread(
             target=apply_retention,
-            args=(services.storage, settings.retention_days, stop),
+            args=(services.database, settings.retention_days, stop),
             daemon=True,
         ).start()
 
     socket_mode = None
     if server:
-        web.ready(SlackRequestHandler(app, path=SLACK_PATH))
+        web.ready(SlackEndpoint(app, settings.slack_signing_secret))
     else:
         socket_mode = SocketModeHandler(app, settings.slack_app_token)
         try:
@@ -139,43 +130,3 @@ def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:
         return build_app(settings, client, services)
     except BoltError as exc:  # auth.test failed
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
-
-
-def apply_retention(storage: Storage, days: int, stop: threading.Event) -> None:
-    """Apply RETENTION_DAYS at startup and then once a day."""
-    while True:
-        counts = storage.purge_older_than(days)
-        log.info("retention: purged %s", counts)
-        if stop.wait(DAY):
-            return
-
-
-StartResponse = Callable[..., Any]
-
-
-class WsgiApp:
-    """`/healthz` (200 once the engine is loaded, 503 before) and Bolt's `/slack/events`."""
-
-    def __init__(self) -> None:
-        self._slack: SlackRequestHandler | None = None
-
-    def ready(self, slack: SlackRequestHandler) -> None:
-        self._slack = slack
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        if path == "/healthz":
-            if self._slack is None:
-                return _plain(start_response, "503 Service Unavailable", "loading")
-            return _plain(start_response, "200 OK", "ok")
-        if path == SLACK_PATH:
-            if self._slack is None:
-                return _plain(start_response, "503 Service Unavailable", "loading")
-            return self._slack(environ, start_response)
-        return _plain(start_response, "404 Not Found", "not found")
-
-
-def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
-    body = text.encode()
-    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]

@@ -1,4 +1,6 @@
-"""The bot's long-lived parts, built once and handed to every listener module's `register`."""
+"""The composition root: the bot's long-lived parts, built once here and handed to every
+listener module's `register`. The only place that picks concrete classes for the protocols
+the features depend on (the engine, who supervises)."""
 
 from __future__ import annotations
 
@@ -6,20 +8,27 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.asking import Advisor
+import index
+from bot.asking.advisor import Advisor, Engine
+from bot.asking.store import QuestionStore
 from bot.config import Settings
-from bot.escalations import Escalations
-from bot.home_refresh import HomeRefresher
-from bot.outbox import DeliveryWorker
-from bot.storage import Storage
-from bot.supervisors import Supervisors
-from index import Engine
+from bot.escalation.outbox import DeliveryWorker
+from bot.escalation.outbox_store import OutboxStore
+from bot.escalation.service import Escalations
+from bot.escalation.store import EscalationStore
+from bot.escalation.supervisors import ChannelSupervisors, Supervisors
+from bot.home.refresher import HomeRefresher
+from bot.home.store import HomeStore
+from bot.slack.deliveries import DeliveryStore
+from bot.storage import Database
 
 
 @dataclass
 class Services:
     settings: Settings
-    storage: Storage
+    database: Database
+    deliveries: DeliveryStore
+    questions: QuestionStore
     supervisors: Supervisors
     escalations: Escalations
     advisor: Advisor
@@ -36,11 +45,35 @@ class Services:
         self.worker.stop()
 
 
+def build_engine(settings: Settings) -> index.Engine:
+    """The search engine over the knowledge folder (loads the model: seconds)."""
+    return index.Engine(
+        settings.knowledge_dir,
+        settings.data_dir,
+        settings.embedding_model,
+        precision=settings.embedding_precision,
+    )
+
+
 def build_services(settings: Settings, engine: Engine, client: WebClient) -> Services:
-    storage = Storage(settings.data_dir)
-    supervisors = Supervisors(client, settings.supervisor_channel_id)
-    worker = DeliveryWorker(storage, client, settings)
-    homes = HomeRefresher(storage, supervisors, client)
-    escalations = Escalations(storage, supervisors, worker.wake, homes.escalation_changed)
-    advisor = Advisor(engine, storage, escalations, settings)
-    return Services(settings, storage, supervisors, escalations, advisor, worker, homes)
+    database = Database(settings.data_dir)
+    questions = QuestionStore(database)
+    escalation_store = EscalationStore(database)
+    supervisors = ChannelSupervisors(client, settings.supervisor_channel_id)
+    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings)
+    homes = HomeRefresher(HomeStore(database), escalation_store, supervisors, client)
+    escalations = Escalations(
+        escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
+    )
+    advisor = Advisor(engine, questions, escalations, settings)
+    return Services(
+        settings,
+        database,
+        DeliveryStore(database),
+        questions,
+        supervisors,
+        escalations,
+        advisor,
+        worker,
+        homes,
+    )

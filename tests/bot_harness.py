@@ -20,12 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import slack_client
+from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalations import Escalations
-from bot.outbox import DeliveryWorker
-from bot.storage import Storage
-from bot.supervisors import Supervisors
+from bot.escalation.outbox import DeliveryWorker
+from bot.escalation.outbox_store import OutboxStore
+from bot.escalation.service import Escalations
+from bot.escalation.states import Kind
+from bot.escalation.store import Escalation, EscalationStore
+from bot.escalation.supervisors import ChannelSupervisors
+from bot.slack.client import slack_client
+from bot.storage import Database
 from tests.conftest import SAFETY_THREATS, write_corpus
 from tests.slack_emulator import SlackEmulator, payloads, signing
 
@@ -86,9 +90,20 @@ def workspace(**emulator_options: Any) -> Iterator[SlackEmulator]:
         yield emu
 
 
-def delivery_parts(
-    emu: SlackEmulator, data_dir: Path, *, remind_urgent_minutes: str
-) -> tuple[Storage, Escalations, DeliveryWorker]:
+@dataclass
+class Parts:
+    """The escalation service, its stores and its delivery worker, built as `serve` builds
+    them but in this process (no model, no Bolt app)."""
+
+    database: Database
+    questions: QuestionStore
+    store: EscalationStore
+    outbox: OutboxStore
+    escalations: Escalations
+    worker: DeliveryWorker
+
+
+def delivery_parts(emu: SlackEmulator, data_dir: Path, *, remind_urgent_minutes: str) -> Parts:
     """The escalation service and its delivery worker in this process, against `emu`."""
     settings = load_settings(
         {
@@ -101,21 +116,27 @@ def delivery_parts(
         }
     )
     client = slack_client(settings)
-    storage = Storage(settings.data_dir)
-    worker = DeliveryWorker(storage, client, settings)
-    escalations = Escalations(storage, Supervisors(client, SUPERVISOR_CHANNEL), worker.wake)
-    return storage, escalations, worker
+    database = Database(settings.data_dir)
+    questions, store, outbox = (
+        QuestionStore(database),
+        EscalationStore(database),
+        OutboxStore(database),
+    )
+    worker = DeliveryWorker(outbox, store, client, settings)
+    supervisors = ChannelSupervisors(client, SUPERVISOR_CHANNEL)
+    escalations = Escalations(store, questions, supervisors, worker.wake)
+    return Parts(database, questions, store, outbox, escalations, worker)
 
 
 def escalate(
-    storage: Storage,
+    questions: QuestionStore,
     escalations: Escalations,
-    kind: str = "question",
+    kind: Kind = Kind.QUESTION,
     *,
     text: str = "Can I take a tip?",
-) -> dict:
-    """Record ASKER's DM question `text` and escalate it as `kind`; returns the new row."""
-    question_id = storage.record_question(ASKER, "D0ALICE", "dm", text)
+) -> Escalation:
+    """Record ASKER's DM question `text` and escalate it as `kind`; returns the escalation."""
+    question_id = questions.record_question(ASKER, "D0ALICE", "dm", text)
     outcome = escalations.escalate(question_id, ASKER, kind, question_id)
     assert outcome.changed and outcome.escalation
     return outcome.escalation
@@ -285,3 +306,19 @@ class Delivery:
     def _envelope(self, kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
         envelope_id = self.emu.send_envelope(kind, payload, retry_attempt=retry)
         return self.emu.wait_ack(envelope_id, timeout=10).get("payload") or {}
+
+
+def recorded_events(database: Database, escalation_id: str) -> list[tuple[str, str]]:
+    """(event, actor) of an escalation's audit trail in bot.db, oldest first."""
+    rows = database.db.execute(
+        "SELECT event, actor FROM escalation_events WHERE escalation_id = ? ORDER BY id",
+        [escalation_id],
+    )
+    return [(event, actor) for event, actor in rows.fetchall()]
+
+
+def pending_deliveries(database: Database) -> int:
+    """Outbox jobs not yet delivered, however far their backoff."""
+    return database.db.execute("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").fetchone()[
+        0
+    ]

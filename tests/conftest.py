@@ -95,7 +95,7 @@ def remind_urgent_minutes() -> str:
 
 @pytest.fixture
 def parts(emu, tmp_path: Path, remind_urgent_minutes: str):
-    """(Storage, Escalations, DeliveryWorker) against `emu`, data under tmp_path."""
+    """The escalation service, stores and delivery worker against `emu`, data under tmp_path."""
     from tests.bot_harness import delivery_parts
 
     return delivery_parts(emu, tmp_path, remind_urgent_minutes=remind_urgent_minutes)

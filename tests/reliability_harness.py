@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import blocks
-from bot.storage import DB_NAME, Storage
+from bot.asking.store import QuestionStore
+from bot.escalation import actions as escalation_ids
+from bot.storage import DB_NAME, Database
 from tests.bot_harness import (
     SUPERVISOR_CHANNEL,
     BotProcess,
     Delivery,
     bot_env,
+    pending_deliveries,
     workspace,
 )
 from tests.slack_emulator import SlackEmulator, payloads
@@ -134,7 +136,8 @@ class CrashScenario(_Scenario):
         with self._workspace() as emu:
             for user in self._askers:
                 emu.add_user(user, user.lower())
-            self.storage = Storage(Path(self.env["BOUNDARY_DATA_DIR"]))
+            self.database = Database(Path(self.env["BOUNDARY_DATA_DIR"]))
+            self.questions = QuestionStore(self.database)
             for number in range(self.rounds):
                 bot = self._start(number)
                 self._repeat_unacknowledged()
@@ -160,7 +163,7 @@ class CrashScenario(_Scenario):
         bot.proc.kill()  # SIGKILL: no shutdown, no flush, mid-whatever it was doing
         bot.proc.wait()
         self.figures.kills += 1
-        if self.storage.pending_jobs():
+        if pending_deliveries(self.database):
             self.figures.kills_with_pending_deliveries += 1
         deadline = time.monotonic() + 10
         while self.emu.socket_connection_count and time.monotonic() < deadline:
@@ -231,11 +234,11 @@ class CrashScenario(_Scenario):
         target = ts
         button: dict[str, Any] = {
             "type": "button",
-            "action_id": blocks.ESCALATE,
+            "action_id": escalation_ids.ESCALATE,
             "text": {"type": "plain_text", "text": "Talk to a supervisor"},
         }
         if question:
-            target = self.storage.record_question(
+            target = self.questions.record_question(
                 user, channel, "dm", f"Can I accept a gift from a client? (question {self._ts})"
             )
             button["value"] = target
@@ -255,7 +258,7 @@ class CrashScenario(_Scenario):
         emu = self.emu
         payload = payloads.block_actions(
             click.user,
-            blocks.ESCALATE,
+            escalation_ids.ESCALATE,
             None,
             message=click.message,
             channel_id=click.channel,
@@ -336,18 +339,18 @@ class CrashScenario(_Scenario):
                 markers[block.get("block_id", "")] += 1
         ids = {row[0] for row in rows}
         for escalation_id in ids:
-            cards = markers[blocks.CARD_MARKER + escalation_id]
+            cards = markers[escalation_ids.CARD_MARKER + escalation_id]
             f.cards_exactly_once += cards == 1
             f.cards_duplicated += cards > 1
             f.cards_lost += cards == 0
-            reminders = markers[blocks.REMINDER_MARKER + escalation_id]
+            reminders = markers[escalation_ids.REMINDER_MARKER + escalation_id]
             f.reminders_exactly_once += reminders == 1
             f.reminders_wrong += reminders != 1
         f.cards_orphaned = sum(
             1
             for marker in markers
-            if marker.startswith(blocks.CARD_MARKER)
-            and marker[len(blocks.CARD_MARKER) :] not in ids
+            if marker.startswith(escalation_ids.CARD_MARKER)
+            and marker[len(escalation_ids.CARD_MARKER) :] not in ids
         )
         by_question = {row[1] for row in rows}
         by_key = {row[2] for row in rows}
@@ -454,7 +457,7 @@ class RedeliveryScenario(_Scenario):
             if not asked.clicks or rng.random() < 0.3:  # a first click, or a double click
                 asked.clicks.append(
                     self.emu.message_button_payload(
-                        asked.user, asked.channel, answer, blocks.ESCALATE
+                        asked.user, asked.channel, answer, escalation_ids.ESCALATE
                     )
                 )
                 self.figures.double_clicks += len(asked.clicks) > 1
@@ -519,7 +522,7 @@ class RedeliveryScenario(_Scenario):
             for block in message.get("blocks") or []:
                 markers[block.get("block_id", "")] += 1
         for escalation_id in ids:
-            cards = markers[blocks.CARD_MARKER + escalation_id]
+            cards = markers[escalation_ids.CARD_MARKER + escalation_id]
             f.cards_exactly_once += cards == 1
             f.cards_duplicated += cards > 1
             f.cards_lost += cards == 0

@@ -13,7 +13,19 @@ from typing import Any
 
 import pytest
 
-from bot import blocks
+from bot.asking.actions import HELPFUL, NOT_HELPFUL
+from bot.asking.messages import EXAMPLES
+from bot.escalation.actions import (
+    ADD_DETAILS,
+    CARD_MARKER,
+    CLAIM,
+    ESCALATE,
+    HANDOVER,
+    REMINDER_MARKER,
+    RESOLUTION_HELPFUL,
+    RESOLUTION_NOT_HELPFUL,
+    RESOLVE,
+)
 from tests.bot_harness import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -101,7 +113,7 @@ def card_for(emu: SlackEmulator, asker: str, timeout: float = 15) -> ApiCall:
         return (
             call.ok
             and call.params["channel"] == SUPERVISOR_CHANNEL
-            and first.startswith(blocks.CARD_MARKER)
+            and first.startswith(CARD_MARKER)
             and f"<@{asker}>" in call.params.get("text", "")
         )
 
@@ -111,7 +123,7 @@ def card_for(emu: SlackEmulator, asker: str, timeout: float = 15) -> ApiCall:
 def escalate(slack: Delivery, user: str, question: str) -> tuple[dict[str, Any], ApiCall]:
     """Ask, click "Talk to a supervisor"; returns (the answer, the card's postMessage call)."""
     event, answer = ask_dm(slack, user, question)
-    click(slack, user, event["channel"], answer["ts"], blocks.ESCALATE)
+    click(slack, user, event["channel"], answer["ts"], ESCALATE)
     card = slack.emu.wait_for(
         "chat.postMessage",
         lambda c: (
@@ -135,13 +147,13 @@ def test_a_failure_is_never_silent(slack: Delivery, asker: str) -> None:
     slack.event(event)
     apology = wait_post(emu, event["channel"])
     assert "Sorry, something went wrong" in apology.params["text"]
-    assert [b["action_id"] for b in buttons(apology.params)] == [blocks.ESCALATE]
+    assert [b["action_id"] for b in buttons(apology.params)] == [ESCALATE]
 
 
 def test_unhandled_interactions_are_still_acknowledged(slack: Delivery, asker: str) -> None:
     emu = slack.emu
     event, answer = ask_dm(slack, asker, "Can I accept a box of chocolates?")
-    payload = emu.message_button_payload(asker, event["channel"], answer["ts"], blocks.HELPFUL)
+    payload = emu.message_button_payload(asker, event["channel"], answer["ts"], HELPFUL)
     payload["actions"][0]["action_id"] = "some_retired_button"
     slack.interaction(payload)  # raises unless acked (200 / envelope ack)
 
@@ -152,7 +164,12 @@ def test_dm_question_gets_an_answer_with_citations_and_buttons(slack: Delivery, 
     assert "Gifts and tips &gt; Cash tips" in text  # doc > section citation (escaped `>`)
     assert answer["text"]  # plain fallback
     ids = [b["action_id"] for b in buttons(answer)]
-    assert ids == [blocks.HELPFUL, blocks.NOT_HELPFUL, blocks.ESCALATE, blocks.HANDOVER]
+    assert ids == [
+        HELPFUL,
+        NOT_HELPFUL,
+        ESCALATE,
+        HANDOVER,
+    ]
     assert {len(b["value"]) for b in buttons(answer)} == {32}  # an id, never the question
 
 
@@ -172,7 +189,7 @@ def test_boundary_help_shows_usage_with_examples(slack: Delivery, asker: str) ->
     ack = slack.command(form)
     text = all_text(ack)
     assert ack.get("response_type") == "ephemeral"
-    assert all(example in text for example in blocks.EXAMPLES)
+    assert all(example in text for example in EXAMPLES)
 
 
 def test_redelivered_event_is_answered_once(slack: Delivery, asker: str) -> None:
@@ -222,16 +239,16 @@ def test_escalate_claim_notifies_asker_and_opens_group_dm(slack: Delivery, asker
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text  # injection is inert
     assert f"<@{asker}>" in text and "Question" in text and "<!date^" in text
     assert "Gifts and tips &gt; Cash tips" in text  # what the bot answered
-    assert [b["action_id"] for b in buttons(card)] == [blocks.CLAIM, blocks.RESOLVE]
+    assert [b["action_id"] for b in buttons(card)] == [CLAIM, RESOLVE]
 
     # A second click on "Talk to a supervisor" does not raise a second escalation.
-    click(slack, asker, emu.open_im(asker), answer["ts"], blocks.ESCALATE)
+    click(slack, asker, emu.open_im(asker), answer["ts"], ESCALATE)
     time.sleep(1)
     cards = [c for c in posts_to(emu, SUPERVISOR_CHANNEL) if f"<@{asker}>" in c.params["text"]]
     assert len(cards) == 1
 
     # A supervisor claims: card updated, asker told, group DM opened with the question.
-    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, card["ts"], blocks.CLAIM)
+    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, card["ts"], CLAIM)
     emu.wait_for(
         "chat.update",
         lambda c: (
@@ -258,7 +275,7 @@ def test_resolve_tells_the_asker_and_asks_whether_it_helped(slack: Delivery, ask
     emu = slack.emu
     _, card_call = escalate(slack, asker, "Can I accept a watch from a client?")
     ts = card_call.response["ts"]
-    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
+    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE)
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     assert f"Resolved by <@{SUPERVISOR}>" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
     assert buttons(emu.message(SUPERVISOR_CHANNEL, ts)) == []
@@ -266,10 +283,10 @@ def test_resolve_tells_the_asker_and_asks_whether_it_helped(slack: Delivery, ask
     notice = wait_post(emu, dm, count=2)  # after the answer
     assert "resolved" in notice.params["text"]
     assert [b["action_id"] for b in buttons(notice.params)] == [
-        blocks.RESOLUTION_HELPFUL,
-        blocks.RESOLUTION_NOT_HELPFUL,
+        RESOLUTION_HELPFUL,
+        RESOLUTION_NOT_HELPFUL,
     ]
-    url = click(slack, asker, dm, notice.response["ts"], blocks.RESOLUTION_HELPFUL)
+    url = click(slack, asker, dm, notice.response["ts"], RESOLUTION_HELPFUL)
     assert "Thanks for the feedback" in emu.wait_response(url, 15)["text"]
 
 
@@ -277,11 +294,11 @@ def test_outsider_claim_is_refused_and_changes_nothing(slack: Delivery, asker: s
     emu = slack.emu
     _, card_call = escalate(slack, asker, "Can I give a client my personal phone number?")
     ts = card_call.response["ts"]
-    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
+    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, CLAIM)
     refusal = emu.wait_response(url, timeout=15)
     assert refusal["response_type"] == "ephemeral"
     assert "Only supervisors" in refusal["text"]
-    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
+    url = click(slack, OUTSIDER, SUPERVISOR_CHANNEL, ts, RESOLVE)
     assert "Only supervisors" in emu.wait_response(url, timeout=15)["text"]
     time.sleep(1)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 1  # never updated
@@ -305,11 +322,9 @@ def test_urgent_question_escalates_by_itself_and_reminds_once(slack: Delivery, a
         ),
         15,
     )
-    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
-    assert [b["value"] for b in buttons(answer) if b["action_id"] == blocks.ADD_DETAILS] == [
-        escalation_id
-    ]
-    marker = blocks.REMINDER_MARKER + escalation_id
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
+    assert [b["value"] for b in buttons(answer) if b["action_id"] == ADD_DETAILS] == [escalation_id]
+    marker = REMINDER_MARKER + escalation_id
 
     def is_reminder(call: ApiCall) -> bool:
         return call.ok and call.params["blocks"][0].get("block_id") == marker
@@ -323,13 +338,13 @@ def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: s
     emu = slack.emu
     event, answer = ask_dm(slack, asker, "Can I accept jewellery from a client?")
     dm = event["channel"]
-    confirmation = emu.wait_response(click(slack, asker, dm, answer["ts"], blocks.ESCALATE), 15)
+    confirmation = emu.wait_response(click(slack, asker, dm, answer["ts"], ESCALATE), 15)
     card = card_for(emu, asker)
     assert confirmation["response_type"] == "ephemeral" and "Done" in confirmation["text"]
     slack.interaction(
         payloads.block_actions(
             asker,
-            blocks.ADD_DETAILS,
+            ADD_DETAILS,
             None,
             message={**confirmation, "ts": answer["ts"]},
             channel_id=dm,
@@ -384,24 +399,24 @@ def test_app_home_shows_own_requests_and_the_queue_to_supervisors(
     assert "Open" in all_text(home) and "walk their dog" in all_text(home)
     queue = open_home(slack, SUPERVISOR)
     assert "Supervisor queue" in all_text(queue)
-    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
-    assert escalation_id in [b["value"] for b in buttons(queue) if b["action_id"] == blocks.CLAIM]
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
+    assert escalation_id in [b["value"] for b in buttons(queue) if b["action_id"] == CLAIM]
 
 
 def test_claim_from_app_home_is_authorized_too(slack: Delivery, asker: str) -> None:
     emu = slack.emu
     _, card = escalate(slack, asker, "Can a client lend me their car for the weekend?")
-    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
     ts = card.response["ts"]
 
     open_home(slack, OUTSIDER)  # no Claim buttons there, so forge the click
-    slack.interaction(emu.home_button_payload(OUTSIDER, blocks.CLAIM, escalation_id))
+    slack.interaction(emu.home_button_payload(OUTSIDER, CLAIM, escalation_id))
     refusal = wait_post(emu, emu.open_im(OUTSIDER))
     assert "Only supervisors" in refusal.params["text"]
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 1
 
     open_home(slack, SUPERVISOR)
-    slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.CLAIM, escalation_id))
+    slack.interaction(emu.home_button_payload(SUPERVISOR, CLAIM, escalation_id))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     assert f"Claimed by <@{SUPERVISOR}>" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
     emu.wait_for(  # the Home is refreshed for the supervisor who clicked

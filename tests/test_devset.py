@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.evaluate import evaluate, load_cases
+from bot.admin.evaluate import evaluate, load_cases
 from tests.conftest import ROOT
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import blocks
+from bot.escalation import actions as ids
 from bot.storage import DB_NAME
 from tests.bot_harness import (
     SIGNING_SECRET,
@@ -55,7 +55,7 @@ def card_posts(emu: SlackEmulator) -> list:
         for c in emu.calls_to("chat.postMessage")
         if c.ok
         and c.params["channel"] == SUPERVISOR_CHANNEL
-        and c.params["blocks"][0].get("block_id", "").startswith(blocks.CARD_MARKER)
+        and c.params["blocks"][0].get("block_id", "").startswith(ids.CARD_MARKER)
     ]
 
 
@@ -78,14 +78,12 @@ def test_redeliveries_and_double_clicks_across_a_restart_and_a_mode_switch(
     answer = emu.wait_for(
         "chat.postMessage", lambda c: c.ok and c.params["channel"] == event["channel"]
     )
-    click = emu.message_button_payload(
-        ASKER, event["channel"], answer.response["ts"], blocks.ESCALATE
-    )
+    click = emu.message_button_payload(ASKER, event["channel"], answer.response["ts"], ids.ESCALATE)
     clicked = emu.send_envelope("interactive", click)
     emu.wait_ack(clicked)
     emu.wait_for("chat.postMessage", lambda c: c in card_posts(emu), 15)
     double = emu.message_button_payload(
-        ASKER, event["channel"], answer.response["ts"], blocks.ESCALATE
+        ASKER, event["channel"], answer.response["ts"], ids.ESCALATE
     )
     assert double["actions"][0]["action_ts"] != click["actions"][0]["action_ts"]
     emu.wait_ack(emu.send_envelope("interactive", double))  # a double click: new action_ts
@@ -98,9 +96,7 @@ def test_redeliveries_and_double_clicks_across_a_restart_and_a_mode_switch(
     for retry in (1, 2):  # the event again, as Slack's HTTP retries
         assert signing.post_event(url, body, SIGNING_SECRET, retry_num=retry)[0] == 200
     assert signing.post_interaction(url, click, SIGNING_SECRET)[0] == 200  # the click again
-    late = emu.message_button_payload(
-        ASKER, event["channel"], answer.response["ts"], blocks.ESCALATE
-    )
+    late = emu.message_button_payload(ASKER, event["channel"], answer.response["ts"], ids.ESCALATE)
     assert signing.post_interaction(url, late, SIGNING_SECRET)[0] == 200  # one more click
     time.sleep(2)  # time for anything wrongly let through to reach Slack
     assert second.stop() == 0, second.log()

@@ -1,7 +1,7 @@
 """An event a killed run acknowledged but never finished is handled again at startup, once.
 
 Slack does not redeliver what it saw acknowledged, and Bolt acknowledges events before the
-listener runs; `bot.dedupe.replay_unfinished` dispatches those again from bot.db. A plain
+listener runs; `bot.slack.dedupe.replay_unfinished` dispatches those again from bot.db. A plain
 Bolt app (no model) with the real dedupe middleware, against the emulator.
 """
 
@@ -15,15 +15,16 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from bot.dedupe import dedupe_key, dedupe_middleware, replay_unfinished
-from bot.storage import DONE, Storage
+from bot.slack.dedupe import dedupe_key, dedupe_middleware, replay_unfinished
+from bot.slack.deliveries import DeliveryStore
+from bot.storage import Database
 from tests.slack_emulator import SlackEmulator, payloads
 
 
-def recording_app(emu: SlackEmulator, storage: Storage, run_id: str) -> tuple[App, list]:
+def recording_app(emu: SlackEmulator, deliveries: DeliveryStore, run_id: str) -> tuple[App, list]:
     client = WebClient(token="xoxb-replay", base_url=emu.api_url)
     app = App(client=client, token_verification_enabled=False)
-    app.middleware(dedupe_middleware(storage, run_id))
+    app.middleware(dedupe_middleware(deliveries, run_id))
     seen: list[dict[str, Any]] = []
 
     @app.event("message")
@@ -35,31 +36,38 @@ def recording_app(emu: SlackEmulator, storage: Storage, run_id: str) -> tuple[Ap
 
 def test_an_acked_but_unfinished_event_is_replayed_once_at_startup(tmp_path: Path) -> None:
     with SlackEmulator() as emu:
-        storage = Storage(tmp_path)
+        database = Database(tmp_path)
+        deliveries = DeliveryStore(database)
         body = payloads.event_callback(payloads.message_im("U1", "help me", "D1", "1.000100"))
         key = dedupe_key(body)
         # A killed run's middleware claimed the event (Bolt acked it); no listener finished.
-        storage.claim_delivery(key, "run-killed", time.time(), json.dumps(body))
+        deliveries.claim(key, "run-killed", time.time(), json.dumps(body))
 
-        app, seen = recording_app(emu, storage, "run-now")
-        assert replay_unfinished(app, storage, "run-now") == 1
+        app, seen = recording_app(emu, deliveries, "run-now")
+        assert replay_unfinished(app, deliveries, "run-now") == 1
         deadline = time.monotonic() + 5
-        while storage.delivery_state(key) != DONE:
+        while state_of(database, key) != "done":
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert [e["ts"] for e in seen] == ["1.000100"]
-        assert replay_unfinished(app, storage, "run-now") == 0  # done: nothing left
+        assert replay_unfinished(app, deliveries, "run-now") == 0  # done: nothing left
         app.dispatch(BoltRequest(body=body, mode="socket_mode"))  # Slack redelivers late
         time.sleep(0.2)
         assert len(seen) == 1
-        row = storage.db.execute("SELECT body FROM processed_events").fetchone()
+        row = database.db.execute("SELECT body FROM processed_events").fetchone()
         assert row == (None,)  # the question's text is not kept once done
 
 
 def test_a_delivery_that_keeps_killing_the_bot_is_replayed_at_most_twice(tmp_path: Path) -> None:
-    storage = Storage(tmp_path)
+    deliveries = DeliveryStore(Database(tmp_path))
     body = payloads.event_callback(payloads.message_im("U1", "boom", "D1", "2.000100"))
-    storage.claim_delivery(dedupe_key(body), "run-0", time.time(), json.dumps(body))
-    replays = [len(storage.unfinished_deliveries(f"run-{n}", 0, 2)) for n in (1, 2, 3)]
+    deliveries.claim(dedupe_key(body), "run-0", time.time(), json.dumps(body))
+    replays = [len(deliveries.unfinished(f"run-{n}", 0, 2)) for n in (1, 2, 3)]
     assert replays == [1, 1, 0]
-    assert storage.unfinished_deliveries("run-4", time.time() + 1, 9) == []  # too old
+    assert deliveries.unfinished("run-4", time.time() + 1, 9) == []  # too old
+
+
+def state_of(database: Database, key: str) -> str | None:
+    """The delivery's state as bot.db holds it (what a restarted run would find)."""
+    row = database.db.execute("SELECT state FROM processed_events WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None

@@ -4,6 +4,8 @@
 * Forged requests (unsigned, wrong secret, tampered, stale, from the future, no timestamp,
   wrong version) get 401 and have no effect at all: no Web API call, no row in bot.db, no
   response_url post. The same requests signed properly do have their effect (the control).
+  A signed request whose body is not valid JSON gets 400 (not a 500 Slack would retry); an
+  unsigned one, 401 still.
 * Only supervisor-channel members claim or resolve, from the card and from App Home; only the
   asker cancels; repeated clicks change nothing twice.
 * 429 (Retry-After), 5xx and dropped connections on the bot's own answers are retried.
@@ -26,7 +28,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot import blocks
+from bot.escalation.actions import (
+    CANCEL,
+    CARD_MARKER,
+    CLAIM,
+    ESCALATE,
+    RESOLVE,
+)
 from tests.bot_harness import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -186,20 +194,18 @@ def escalate(slack: Delivery, user: str, question: str) -> tuple[str, str]:
     """Ask and click "Talk to a supervisor"; returns (escalation id, the card's ts)."""
     emu = slack.emu
     event, answer = ask_dm(slack, user, question)
-    slack.interaction(
-        emu.message_button_payload(user, event["channel"], answer["ts"], blocks.ESCALATE)
-    )
+    slack.interaction(emu.message_button_payload(user, event["channel"], answer["ts"], ESCALATE))
     card = emu.wait_for(
         "chat.postMessage",
         lambda c: (
             c.ok
             and c.params["channel"] == SUPERVISOR_CHANNEL
-            and c.params["blocks"][0].get("block_id", "").startswith(blocks.CARD_MARKER)
+            and c.params["blocks"][0].get("block_id", "").startswith(CARD_MARKER)
             and f"<@{user}>" in c.params["text"]
         ),
         15,
     )
-    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(blocks.CARD_MARKER)
+    escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
     deadline = time.monotonic() + 10
     while not escalation_row(slack.bot, escalation_id)["card_ts"]:  # the outbox recorded it
         assert time.monotonic() < deadline
@@ -249,7 +255,7 @@ def test_forged_claim_click_is_rejected_and_changes_nothing(
 ) -> None:
     emu = bot.emu
     escalation_id, ts = escalate(slack, asker, "May I accept a bracelet from a client?")
-    payload = emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
+    payload = emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, CLAIM)
     payload["user"]["name"] = "ZQ"  # somewhere to tamper with
     raw = urlencode({"payload": json.dumps(payload)})
     assert_all_rejected(bot, raw, signing.FORM)
@@ -290,6 +296,44 @@ def test_unsigned_ssl_check_and_url_verification_have_no_effect(
     assert emu.response_posts(form["response_url"]) == []
 
 
+# Bodies no one can read: Bolt's parser raises on each (bad JSON, or JSON that is no object).
+UNREADABLE = {
+    "payload field that is not JSON": (
+        urlencode({"payload": typed("ZQ {not json: may I keep the tip?")}),
+        signing.FORM,
+    ),
+    "JSON cut short": (
+        '{"type": "event_callback", "event": {"text": "' + typed("ZQ cut: may I keep a"),
+        signing.JSON,
+    ),
+    "payload that is no object": (
+        urlencode({"payload": json.dumps([typed("ZQ a list: may I keep a ring?")])}),
+        signing.FORM,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_signed_body_that_is_not_json_gets_400_not_500(bot: BotProcess, name: str) -> None:
+    """Slack retries what gets a 5xx; a body that cannot be read now never will be. The
+    request is Slack's (signed), so it gets 400, and does nothing."""
+    raw, content_type = UNREADABLE[name]
+    before = settled(bot)
+    headers = signing.signature_headers(SIGNING_SECRET, raw)
+    assert post_raw(bot.url + "/slack/events", raw, content_type, headers) == 400
+    time.sleep(1)
+    assert_unchanged(before, snapshot(bot))
+    assert bot.get("/healthz")[0] == 200
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_unsigned_body_that_is_not_json_still_gets_401(bot: BotProcess, name: str) -> None:
+    """Unsigned, wrongly signed, stale or tampered: 401 as for any forgery, not 400, so an
+    unreadable body tells a forger nothing the signature check would not."""
+    raw, content_type = UNREADABLE[name]
+    assert_all_rejected(bot, raw, content_type)
+
+
 @pytest.mark.parametrize("secret", ["", "   "])
 def test_http_mode_needs_a_signing_secret(tmp_path: Path, secret: str) -> None:
     with workspace() as emu:
@@ -312,7 +356,7 @@ def test_outsiders_cannot_claim_or_resolve_from_card_or_home(
     open_home(slack, OUTSIDER)
     open_home(slack, asker)
     for user in (OUTSIDER, asker):  # the asker is no supervisor either
-        for action in (blocks.CLAIM, blocks.RESOLVE):
+        for action in (CLAIM, RESOLVE):
             payload = emu.message_button_payload(user, SUPERVISOR_CHANNEL, ts, action)
             slack.interaction(payload)
             assert "Only supervisors" in emu.wait_response(payload["response_url"], 15)["text"]
@@ -335,10 +379,8 @@ def test_repeated_claim_and_resolve_clicks_change_things_once(
     escalation_id, ts = escalate(slack, asker, "Can I give a client a lift home?")
     open_home(slack, SUPERVISOR)
     for _ in range(2):
-        slack.interaction(
-            emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.CLAIM)
-        )
-        slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.CLAIM, escalation_id))
+        slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, CLAIM))
+        slack.interaction(emu.home_button_payload(SUPERVISOR, CLAIM, escalation_id))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     time.sleep(2)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 2  # posted, claimed
@@ -350,10 +392,8 @@ def test_repeated_claim_and_resolve_clicks_change_things_once(
     ]
     assert len(group) == 1
     for _ in range(2):
-        slack.interaction(
-            emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
-        )
-        slack.interaction(emu.home_button_payload(SUPERVISOR, blocks.RESOLVE, escalation_id))
+        slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE))
+        slack.interaction(emu.home_button_payload(SUPERVISOR, RESOLVE, escalation_id))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15, count=2)
     time.sleep(2)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 3  # ... resolved
@@ -376,7 +416,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     for user in (OUTSIDER, SUPERVISOR):  # a forged Cancel click by anyone else
         payload = payloads.block_actions(
             user,
-            blocks.CANCEL,
+            CANCEL,
             escalation_id,
             message={"ts": ts, "text": "x", "blocks": []},
             channel_id=dm,
@@ -391,7 +431,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     def asker_cancels() -> dict[str, Any]:
         payload = payloads.block_actions(
             asker,
-            blocks.CANCEL,
+            CANCEL,
             escalation_id,
             message=confirmation[0] if confirmation else {"ts": ts, "text": "x", "blocks": []},
             channel_id=dm,
@@ -403,9 +443,7 @@ def test_only_the_asker_cancels_their_open_escalation(
     assert "Cancelled" in asker_cancels()["text"]
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     assert "already cancelled" in asker_cancels()["text"]  # a second click is harmless
-    slack.interaction(
-        emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, blocks.RESOLVE)
-    )
+    slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE))
     time.sleep(1.5)
     assert escalation_row(bot, escalation_id)["state"] == "cancelled"
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 2  # posted, cancelled

@@ -1,5 +1,5 @@
 """The per-user rate limit (default 20 questions a minute), through the real Advisor and
-Storage, with the limiter's clock moved by hand instead of sleeping."""
+bot.db, with the limiter's clock moved by hand instead of sleeping."""
 
 from __future__ import annotations
 
@@ -8,31 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from bot import blocks
-from bot.asking import RATE_LIMITED, Advisor
+from bot.asking.advisor import Advisor
+from bot.asking.messages import RATE_LIMITED, render, usage
+from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalations import Escalations
-from bot.storage import Storage
+from bot.escalation.service import Escalations
+from bot.escalation.store import EscalationStore
+from bot.slack.blocks import Message, section
+from bot.storage import Database
 from index import Answer, Hit
 from tests.factories import answer, passage
+from tests.fakes import NOBODY, FakeEngine
 
 
-class CountingEngine:
-    def __init__(self) -> None:
-        self.questions: list[str] = []
-        self._lock = threading.Lock()
-
-    def ask(self, question: str, top: int = 3) -> Answer:
-        with self._lock:
-            self.questions.append(question)
-        stored = passage(doc="Gifts", section="Tips", text="Decline.")
-        return answer(
-            question=question,
-            confident=True,
-            urgent=False,
-            takeaway="Decline politely.",
-            hits=[Hit(stored, 1.0, 0.9)],
-        )
+def decline(question: str) -> Answer:
+    stored = passage(doc="Gifts", section="Tips", text="Decline.")
+    return answer(
+        question=question,
+        confident=True,
+        urgent=False,
+        takeaway="Decline politely.",
+        hits=[Hit(stored, 1.0, 0.9)],
+    )
 
 
 class Clock:
@@ -43,24 +40,25 @@ class Clock:
         return self.now
 
 
-class Nobody:
-    def is_supervisor(self, user_id: str) -> bool:
-        return False
-
-
 @pytest.fixture
-def parts(tmp_path: Path) -> tuple[Advisor, CountingEngine, Storage, Clock]:
+def parts(tmp_path: Path) -> tuple[Advisor, FakeEngine, Database, Clock]:
     settings = load_settings({"BOUNDARY_DATA_DIR": str(tmp_path)})  # the defaults
-    storage = Storage(tmp_path)
-    engine = CountingEngine()
-    escalations = Escalations(storage, Nobody(), lambda: None)  # type: ignore[arg-type]
-    advisor = Advisor(engine, storage, escalations, settings)  # type: ignore[arg-type]
+    database = Database(tmp_path)
+    questions = QuestionStore(database)
+    engine = FakeEngine(decline)
+    escalations = Escalations(EscalationStore(database), questions, NOBODY, lambda: None)
+    advisor = Advisor(engine, questions, escalations, settings)
     clock = Clock(10_000.0)
     advisor.limiter.clock = clock
-    return advisor, engine, storage, clock
+    return advisor, engine, database, clock
 
 
-def limited(message: blocks.Message) -> bool:
+def asked(advisor: Advisor, user_id: str, channel_id: str, source: str, text: str) -> Message:
+    """The message the asker gets (the listeners render what the Advisor says)."""
+    return render(advisor.ask(user_id, channel_id, source, text))
+
+
+def limited(message: Message) -> bool:
     return message.text == RATE_LIMITED
 
 
@@ -70,13 +68,13 @@ def test_default_is_twenty_a_minute_then_a_friendly_message(parts) -> None:
     start = clock.now
     for i in range(20):  # spread over 38 s, by DM and by /boundary alike
         clock.now = start + 2 * i
-        reply = advisor.reply("U1", "D1", ("dm", "command")[i % 2], f"May I take tip {i}?")
+        reply = asked(advisor, "U1", "D1", ("dm", "command")[i % 2], f"May I take tip {i}?")
         assert not limited(reply) and reply.text.startswith("Decline politely")
     clock.now = start + 59
-    reply = advisor.reply("U1", "D1", "dm", "May I take tip 21?")
+    reply = asked(advisor, "U1", "D1", "dm", "May I take tip 21?")
     assert limited(reply)
     assert "try again in a minute" in reply.text and "urgent" in reply.text  # friendly, useful
-    assert reply.blocks == [blocks.section(RATE_LIMITED)] and not any(
+    assert reply.blocks == [section(RATE_LIMITED)] and not any(
         b["type"] == "actions" for b in reply.blocks
     )
     # No engine call, no question on record, no answer on record for the 21st.
@@ -84,8 +82,8 @@ def test_default_is_twenty_a_minute_then_a_friendly_message(parts) -> None:
     assert storage.db["questions"].count == 20
     assert "tip 21" not in {r["text"] for r in storage.db["questions"].rows}
 
-    assert not limited(advisor.reply("U2", "D2", "dm", "May I take a tip?"))  # others unaffected
-    assert advisor.reply("U1", "D1", "dm", "help").text == blocks.usage().text  # help still works
+    assert not limited(asked(advisor, "U2", "D2", "dm", "May I take a tip?"))  # others unaffected
+    assert asked(advisor, "U1", "D1", "dm", "help").text == usage().text  # help still works
 
 
 def test_the_window_slides_and_then_frees_up(parts) -> None:
@@ -93,12 +91,12 @@ def test_the_window_slides_and_then_frees_up(parts) -> None:
     start = clock.now
     for i in range(20):
         clock.now = start + 2 * i
-        assert not limited(advisor.reply("U1", "D1", "dm", f"question {i}?"))
+        assert not limited(asked(advisor, "U1", "D1", "dm", f"question {i}?"))
     clock.now = start + 60.5  # the first question (at `start`) has left the window
-    assert not limited(advisor.reply("U1", "D1", "dm", "question 20?"))
-    assert limited(advisor.reply("U1", "D1", "dm", "question 21?"))
+    assert not limited(asked(advisor, "U1", "D1", "dm", "question 20?"))
+    assert limited(asked(advisor, "U1", "D1", "dm", "question 21?"))
     clock.now = start + 2 * 19 + 60.5  # every earlier question has left the window
-    answered = [not limited(advisor.reply("U1", "D1", "dm", f"later {i}?")) for i in range(21)]
+    answered = [not limited(asked(advisor, "U1", "D1", "dm", f"later {i}?")) for i in range(21)]
     assert answered == [True] * 19 + [False, False]  # "question 20?" still counts
     assert len(engine.questions) == 20 + 1 + 19
 
@@ -110,7 +108,7 @@ def test_a_burst_from_many_threads_lets_exactly_twenty_through(parts) -> None:
 
     def ask(i: int) -> None:
         barrier.wait()
-        results.append(limited(advisor.reply("U9", "D9", "dm", f"burst question {i}?")))
+        results.append(limited(asked(advisor, "U9", "D9", "dm", f"burst question {i}?")))
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(40)]
     for thread in threads:

@@ -23,11 +23,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.app import ResponseUrlError, RetryingRespond, build_app, slack_client
+from bot.app import build_app
 from bot.config import Settings, load_settings
 from bot.serve import forget_slack_secrets
 from bot.services import build_services
+from bot.slack.client import ResponseUrlError, RetryingRespond, slack_client
 from tests.bot_harness import BOT_TOKEN, SUPERVISOR_CHANNEL
+from tests.fakes import FakeEngine
 from tests.slack_emulator import SlackEmulator, payloads, signing
 
 # docs.slack.dev/authentication/verifying-requests-from-slack (as in the platform notes)
@@ -63,7 +65,7 @@ def app(emu: SlackEmulator, tmp_path: Path) -> App:
     """The bot's Bolt app exactly as `serve` builds it (the engine is never reached here)."""
     settings = settings_for(emu, tmp_path)
     client = slack_client(settings)
-    return build_app(settings, client, build_services(settings, object(), client))  # type: ignore[arg-type]
+    return build_app(settings, client, build_services(settings, FakeEngine(), client))
 
 
 def vector_request(signature: str = VECTOR_SIGNATURE, body: str = VECTOR_BODY) -> BoltRequest:
@@ -122,7 +124,7 @@ def test_bolt_is_not_told_of_a_token_it_would_call_unused(
     assert "SLACK_BOT_TOKEN" not in os.environ
     settings = settings_for(emu, tmp_path)
     client = slack_client(settings)
-    app = build_app(settings, client, build_services(settings, object(), client))  # type: ignore[arg-type]
+    app = build_app(settings, client, build_services(settings, FakeEngine(), client))
     assert app.client.token == BOT_TOKEN  # the client's own token is the one in use
     assert "will be unused" not in caplog.text
 

@@ -17,24 +17,32 @@ from pathlib import Path
 
 import pytest
 
-from bot.escalations import Escalations
-from bot.storage import Storage
-from tests.bot_harness import ROOT, run_cli
+from bot.asking.feedback import Subject
+from bot.asking.store import QuestionStore
+from bot.escalation.service import Escalations
+from bot.escalation.states import Kind
+from bot.escalation.store import EscalationStore
+from bot.storage import Database
+from tests.bot_harness import ROOT, recorded_events, run_cli
+from tests.fakes import FakeSupervisors
 
 THREADS, OPS = 16, 50
 SHARED = 20  # escalations every thread races to claim
 DAY = 86_400.0
 
 
-class Supervisors:
-    def is_supervisor(self, user_id: str) -> bool:
-        return user_id.startswith("S")
+SUPERVISORS = FakeSupervisors(prefix="S")  # S..., as the claimers below are named
+
+
+def escalation_service(database: Database) -> Escalations:
+    questions = QuestionStore(database)
+    return Escalations(EscalationStore(database), questions, SUPERVISORS, lambda: None)
 
 
 def workload(data_dir: Path, prefix: str, shared: list[str], errors: list[BaseException]) -> None:
     """16 threads x 50 operations, the mix Bolt's listener threads produce."""
-    storage = Storage(data_dir)
-    escalations = Escalations(storage, Supervisors(), lambda: None)  # type: ignore[arg-type]
+    escalations = escalation_service(Database(data_dir))
+    questions = escalations.questions
     barrier = threading.Barrier(THREADS)
 
     def run(thread: int) -> None:
@@ -43,18 +51,23 @@ def workload(data_dir: Path, prefix: str, shared: list[str], errors: list[BaseEx
             order = random.Random(thread).sample(shared, len(shared))
             barrier.wait()
             for op in range(OPS):
-                question_id = storage.record_question(user, "D1", "dm", f"{user} question {op}")
-                storage.record_answer(
-                    question_id, confident=op % 2 == 0, urgent=False, citations=[f"Doc > {op}"]
+                question_id = questions.record_question(
+                    user,
+                    "D1",
+                    "dm",
+                    f"{user} question {op}",
+                    confident=op % 2 == 0,
+                    urgent=False,
+                    citations=[f"Doc > {op}"],
                 )
-                storage.record_feedback("answer", question_id, user, True)
-                storage.record_feedback("answer", question_id, user, False)  # a changed vote
+                questions.record_feedback(Subject.ANSWER, question_id, user, True)
+                questions.record_feedback(Subject.ANSWER, question_id, user, False)  # changed vote
                 if op % 5 == 0:
-                    outcome = escalations.escalate(question_id, user, "question", question_id)
-                    again = escalations.escalate(question_id, user, "question", question_id)
+                    outcome = escalations.escalate(question_id, user, Kind.QUESTION, question_id)
+                    again = escalations.escalate(question_id, user, Kind.QUESTION, question_id)
                     assert outcome.changed and not again.changed  # a double click
                     if op % 10 == 0:
-                        assert escalations.claim(outcome.escalation["id"], f"S{prefix}").changed
+                        assert escalations.claim(outcome.escalation.id, f"S{prefix}").changed
                 if op < len(order):
                     escalations.claim(order[op], f"S{prefix}{thread:02d}")
         except BaseException as exc:
@@ -67,19 +80,20 @@ def workload(data_dir: Path, prefix: str, shared: list[str], errors: list[BaseEx
         thread.join()
 
 
-def shared_escalations(storage: Storage, prefix: str) -> list[str]:
+def shared_escalations(database: Database, prefix: str) -> list[str]:
     ids = []
+    questions, store = QuestionStore(database), EscalationStore(database)
     for i in range(SHARED):
-        question_id = storage.record_question(f"U{prefix}Q", "D1", "dm", f"shared {prefix} {i}")
-        row, _ = storage.create_escalation(
+        question_id = questions.record_question(f"U{prefix}Q", "D1", "dm", f"shared {prefix} {i}")
+        escalation, _ = store.create(
             dedupe_key=f"shared-{prefix}-{i}",
             question_id=question_id,
             asker=f"U{prefix}Q",
             question=f"shared {prefix} {i}",
-            kind="question",
+            kind=Kind.QUESTION,
             citations=[],
         )
-        ids.append(row["id"])
+        ids.append(escalation.id)
     return ids
 
 
@@ -95,10 +109,10 @@ print(json.dumps([repr(e) for e in errors]))
 
 
 def test_concurrent_listeners_and_a_second_process_lose_nothing(tmp_path: Path) -> None:
-    storage = Storage(tmp_path)
-    assert storage.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert storage.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    mine, theirs = shared_escalations(storage, "T"), shared_escalations(storage, "P")
+    database = Database(tmp_path)
+    assert database.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    mine, theirs = shared_escalations(database, "T"), shared_escalations(database, "P")
 
     other = subprocess.Popen(
         [sys.executable, "-c", SECOND_PROCESS, str(ROOT), str(tmp_path), json.dumps(theirs)],
@@ -146,47 +160,49 @@ def test_concurrent_listeners_and_a_second_process_lose_nothing(tmp_path: Path) 
 
 
 # --- retention ----------------------------------------------------------------------------
-def backdate(storage: Storage, table: str, row_id: str, days: float, *columns: str) -> None:
+def backdate(database: Database, table: str, row_id: str, days: float, *columns: str) -> None:
     when = time.time() - days * DAY
     sets = ", ".join(f"{c} = ?" for c in columns)
     key = "id" if table != "feedback" else "subject_id"
-    storage.db.execute(
+    database.db.execute(
         f"UPDATE {table} SET {sets} WHERE {key} = ?", [*[when] * len(columns), row_id]
     )
-    storage.db.conn.commit()
 
 
 @pytest.fixture
-def aged(tmp_path: Path) -> tuple[Storage, dict[str, str]]:
+def aged(tmp_path: Path) -> tuple[Escalations, dict[str, str]]:
     """Records of every kind, some past a 30-day retention and some within it."""
-    storage = Storage(tmp_path)
-    escalations = Escalations(storage, Supervisors(), lambda: None)  # type: ignore[arg-type]
+    database = Database(tmp_path)
+    escalations = escalation_service(database)
+    questions = escalations.questions
     ids: dict[str, str] = {}
 
     def question(name: str, days: float) -> str:
-        question_id = storage.record_question("U1", "D1", "dm", f"{name} question")
-        storage.record_answer(question_id, confident=True, urgent=False, citations=["A > B"])
-        storage.record_feedback("answer", question_id, "U1", True)
-        backdate(storage, "questions", question_id, days, "created_at")
-        backdate(storage, "feedback", question_id, days, "created_at")
+        question_id = questions.record_question(
+            "U1", "D1", "dm", f"{name} question", confident=True, urgent=False, citations=["A > B"]
+        )
+        questions.record_feedback(Subject.ANSWER, question_id, "U1", True)
+        backdate(database, "questions", question_id, days, "created_at")
+        backdate(database, "feedback", question_id, days, "created_at")
         ids[name] = question_id
         return question_id
 
     def escalation(name: str, days: float, state: str, closed_days: float | None = None) -> None:
         question_id = question(name, days)
-        row = escalations.escalate(question_id, "U1", "question", question_id).escalation
+        escalation = escalations.escalate(question_id, "U1", Kind.QUESTION, question_id).escalation
+        assert escalation is not None
         if state in ("claimed", "resolved"):
-            escalations.claim(row["id"], "S1")
+            escalations.claim(escalation.id, "S1")
         if state == "resolved":
-            escalations.resolve(row["id"], "S1")
-            storage.record_feedback("resolution", row["id"], "U1", True)
+            escalations.resolve(escalation.id, "S1")
+            questions.record_feedback(Subject.RESOLUTION, escalation.id, "U1", True)
         if state == "cancelled":
-            escalations.cancel(row["id"], "U1")
-        backdate(storage, "escalations", row["id"], days, "created_at")
+            escalations.cancel(escalation.id, "U1")
+        backdate(database, "escalations", escalation.id, days, "created_at")
         if closed_days is not None:
-            backdate(storage, "escalations", row["id"], closed_days, "closed_at")
-            backdate(storage, "feedback", row["id"], closed_days, "created_at")
-        ids[f"{name} escalation"] = row["id"]
+            backdate(database, "escalations", escalation.id, closed_days, "closed_at")
+            backdate(database, "feedback", escalation.id, closed_days, "created_at")
+        ids[f"{name} escalation"] = escalation.id
 
     question("old", 45)
     question("recent", 5)
@@ -195,11 +211,16 @@ def aged(tmp_path: Path) -> tuple[Storage, dict[str, str]]:
     escalation("ancient open", 400, "open")
     escalation("ancient claimed", 400, "claimed")
     escalation("old but closed lately", 90, "resolved", closed_days=5)
-    return storage, ids
+    return escalations, ids
 
 
 def test_purge_older_than_days_through_the_cli(aged, tmp_path: Path) -> None:
-    storage, ids = aged
+    escalations, ids = aged
+    questions, store, database = (
+        escalations.questions,
+        escalations.store,
+        escalations.store.database,
+    )
     env = {**os.environ, "BOUNDARY_DATA_DIR": str(tmp_path), "HF_HUB_OFFLINE": "1"}
     result = run_cli("purge", "--older-than", "30", env=env)
     assert result.returncode == 0, result.stderr
@@ -208,13 +229,13 @@ def test_purge_older_than_days_through_the_cli(aged, tmp_path: Path) -> None:
     gone = ["old", "old resolved", "old cancelled"]
     kept = ["recent", "ancient open", "ancient claimed", "old but closed lately"]
     for name in gone:
-        assert storage.question(ids[name]) is None, name
-        assert storage.escalation(ids.get(f"{name} escalation", "")) is None, name
+        assert questions.question(ids[name]) is None, name
+        assert store.get(ids.get(f"{name} escalation", "")) is None, name
     for name in kept:
-        assert storage.question(ids[name]) is not None, name
+        assert questions.question(ids[name]) is not None, name
     for name in ("ancient open", "ancient claimed", "old but closed lately"):
-        row = storage.escalation(ids[f"{name} escalation"])
-        assert row is not None and storage.events(row["id"]), name
+        escalation = store.get(ids[f"{name} escalation"])
+        assert escalation is not None and recorded_events(database, escalation.id), name
     # Nothing of the purged escalations survives elsewhere: no events, jobs or feedback.
     purged = [ids["old resolved escalation"], ids["old cancelled escalation"]]
     for table, column in (
@@ -223,11 +244,11 @@ def test_purge_older_than_days_through_the_cli(aged, tmp_path: Path) -> None:
         ("feedback", "subject_id"),
     ):
         marks = ",".join("?" * len(purged))
-        rows = storage.db.execute(
+        rows = database.db.execute(
             f"SELECT count(*) FROM {table} WHERE {column} IN ({marks})", purged
         ).fetchone()[0]
         assert rows == 0, table
-    votes = {r["subject_id"] for r in storage.db["feedback"].rows}
+    votes = {r["subject_id"] for r in database.db["feedback"].rows}
     assert ids["recent"] in votes and ids["old"] not in votes
     # A second run finds nothing more to do.
     again = run_cli("purge", "--older-than", "30", env=env)

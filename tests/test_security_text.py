@@ -1,8 +1,8 @@
 """Mention injection and Block Kit limits, property-tested over arbitrary unicode.
 
-Every builder in `bot.blocks` and `bot.home` (and the Advisor that feeds them) gets hostile
-text wherever people or the knowledge pack supply text: questions, details, passages, their
-doc and section names, takeaways, safety steps. Whatever comes in:
+Every message builder (answers, escalations, App Home), and the Advisor that feeds them, gets
+hostile text wherever people or the knowledge pack supply text: questions, details, passages,
+their doc and section names, takeaways, safety steps. Whatever comes in:
 
 * no string anywhere in the payload carries `<` or `>` except the bot's own markup (`<@ID>`
   for ids it holds, `<!date^...>`, and the `>` that starts a quoted line), and every `&` is
@@ -13,7 +13,6 @@ doc and section names, takeaways, safety steps. Whatever comes in:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,16 +24,20 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block as SdkBlock
 from slack_sdk.models.views import View as SdkView
 
-from bot import blocks
-from bot.asking import Advisor
-from bot.compose import compose
+from bot.asking import messages as answers
+from bot.asking.advisor import Advisor
+from bot.asking.compose import compose
+from bot.asking.store import QuestionStore
 from bot.config import load_settings
-from bot.escalations import Escalations
-from bot.home import home_view
-from bot.storage import Storage
-from bot.views.details import details_modal
+from bot.escalation import messages
+from bot.escalation.service import Escalations
+from bot.escalation.states import Kind, State
+from bot.escalation.store import Escalation, EscalationStore
+from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
+from bot.slack.blocks import Message, notice
+from bot.storage import Database
 from index import Answer, Hit, StoredPassage
-from tests import factories
+from tests.fakes import NOBODY, FakeEngine, echo_answer
 
 EXAMPLES = 300
 PROPERTY = settings(
@@ -116,27 +119,26 @@ def replies(draw: st.DrawFn) -> Any:
 
 
 @st.composite
-def rows(draw: st.DrawFn, state: str | None = None, home: bool = False) -> dict[str, Any]:
-    """An escalation row; `home`: without the details and citations the Home never shows."""
-    state = state or draw(st.sampled_from(sorted(blocks.STATE_LABELS)))
-    return {
-        "id": draw(hex_id),
-        "asker": draw(slack_user),
-        "question": draw(hostile_long),
-        "kind": draw(st.sampled_from(sorted(blocks.KIND_LABELS))),
-        "citations": "[]" if home else json.dumps(draw(st.lists(hostile, max_size=8))),
-        "details": "[]" if home else json.dumps(draw(st.lists(hostile_long, max_size=8))),
-        "state": state,
-        "claimed_by": draw(slack_user),
-        "closed_by": draw(slack_user),
-        "created_at": draw(st.floats(0, 4_000_000_000)),
-    }
+def escalations(draw: st.DrawFn, state: State | None = None, home: bool = False) -> Escalation:
+    """An escalation; `home`: without the details and citations the Home never shows."""
+    return Escalation(
+        id=draw(hex_id),
+        asker=draw(slack_user),
+        question=draw(hostile_long),
+        kind=draw(st.sampled_from(Kind)),
+        state=state or draw(st.sampled_from(State)),
+        created_at=draw(st.floats(0, 4_000_000_000)),
+        citations=() if home else tuple(draw(st.lists(hostile, max_size=8))),
+        details=() if home else tuple(draw(st.lists(hostile_long, max_size=8))),
+        claimed_by=draw(slack_user),
+        closed_by=draw(slack_user),
+    )
 
 
 # --- the properties -----------------------------------------------------------------------
 OWN_MARKUP = re.compile(
     r"<@[UW][A-Z0-9]{8,10}>"  # a mention of an id the bot holds (asker, supervisor)
-    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # blocks.slack_date
+    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # bot.slack.blocks.slack_date
 )
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 
@@ -193,7 +195,7 @@ def assert_block_limits(items: list[dict[str, Any]], ids: set[str]) -> None:
         parsed.validate_json()
 
 
-def check_message(message: blocks.Message, ids: set[str], own_ids: set[str]) -> None:
+def check_message(message: Message, ids: set[str], own_ids: set[str]) -> None:
     payload = message.kwargs()
     assert payload["text"].strip()  # the notification / screen-reader fallback
     assert len(payload["text"]) <= 40_000
@@ -202,36 +204,37 @@ def check_message(message: blocks.Message, ids: set[str], own_ids: set[str]) -> 
     assert_inert(payload, own_ids)
 
 
-def row_ids(row: dict[str, Any]) -> tuple[set[str], set[str]]:
-    return {row["id"]}, {row["asker"], row["claimed_by"], row["closed_by"]}
+def escalation_ids(escalation: Escalation) -> tuple[set[str], set[str]]:
+    assert escalation.claimed_by and escalation.closed_by
+    return {escalation.id}, {escalation.asker, escalation.claimed_by, escalation.closed_by}
 
 
 # --- answers ------------------------------------------------------------------------------
 @PROPERTY
 @given(reply=replies(), question_id=hex_id, escalation_id=st.one_of(st.none(), hex_id))
 def test_answer_is_inert_and_within_limits(reply: Any, question_id: str, escalation_id) -> None:
-    message = blocks.answer(reply, question_id, escalation_id=escalation_id)
+    message = answers.answer(reply, question_id, escalation_id=escalation_id)
     check_message(message, {question_id, escalation_id}, set())
 
 
 @PROPERTY
 @given(text=hostile_long, question_id=st.one_of(st.just(""), hex_id))
 def test_notices_usage_and_apology_are_inert(text: str, question_id: str) -> None:
-    from bot.slack_text import safe
+    from bot.slack.text import safe
 
-    check_message(blocks.notice(safe(f"Sorry, {text}.", 500)), set(), set())
-    check_message(blocks.apology(question_id), {question_id}, set())
-    check_message(blocks.usage(), set(), set())
+    check_message(notice(safe(f"Sorry, {text}.", 500)), set(), set())
+    check_message(answers.apology(question_id), {question_id}, set())
+    check_message(answers.usage(), set(), set())
 
 
 # --- escalations --------------------------------------------------------------------------
 BUILDERS = {
-    "escalation_sent": blocks.escalation_sent,
-    "supervisor_card": blocks.supervisor_card,
-    "reminder": lambda row: blocks.reminder(row, 15),
-    "claimed_notice": blocks.claimed_notice,
-    "group_intro": blocks.group_intro,
-    "resolved_notice": blocks.resolved_notice,
+    "escalation_sent": messages.escalation_sent,
+    "supervisor_card": messages.supervisor_card,
+    "reminder": lambda escalation: messages.reminder(escalation, 15),
+    "claimed_notice": messages.claimed_notice,
+    "group_intro": messages.group_intro,
+    "resolved_notice": messages.resolved_notice,
 }
 
 
@@ -240,60 +243,42 @@ def test_escalation_messages_are_inert_and_within_limits(name: str) -> None:
     build = BUILDERS[name]
 
     @PROPERTY
-    @given(row=rows())
-    def check(row: dict[str, Any]) -> None:
-        check_message(build(row), *row_ids(row))
+    @given(escalation=escalations())
+    def check(escalation: Escalation) -> None:
+        check_message(build(escalation), *escalation_ids(escalation))
 
     check()
 
 
 @PROPERTY
-@given(row=rows(), minutes=st.floats(0.01, 10_000))
-def test_reminder_any_period_is_inert(row: dict[str, Any], minutes: float) -> None:
-    check_message(blocks.reminder(row, minutes), *row_ids(row))
+@given(escalation=escalations(), minutes=st.floats(0.01, 10_000))
+def test_reminder_any_period_is_inert(escalation: Escalation, minutes: float) -> None:
+    check_message(messages.reminder(escalation, minutes), *escalation_ids(escalation))
 
 
 def test_details_modal_carries_the_id_only() -> None:
-    modal = details_modal("e" * 32)
+    modal = messages.details_modal("e" * 32)
     assert modal["private_metadata"] == "e" * 32
     SdkView(**modal).validate_json()
 
 
 # --- App Home -----------------------------------------------------------------------------
-class RowsStorage:
-    """Stands in for Storage: the Home reads only these two queries."""
-
-    def __init__(self, own: list[dict[str, Any]], queue: list[dict[str, Any]]) -> None:
-        self.own, self.waiting = own, queue
-
-    def escalations_of(self, asker: str, limit: int) -> list[dict[str, Any]]:
-        return self.own[:limit]
-
-    def queue(self, limit: int) -> list[dict[str, Any]]:
-        return self.waiting[:limit]
-
-
-class Membership:
-    def __init__(self, yes: bool) -> None:
-        self.yes = yes
-
-    def is_supervisor(self, user_id: str) -> bool:
-        return self.yes
-
-
 @PROPERTY
 @given(
     user=slack_user,
-    own=st.lists(rows(home=True), max_size=7),
-    queue=st.lists(st.one_of(rows("open", True), rows("claimed", True)), max_size=24),
+    own=st.lists(escalations(home=True), max_size=7),
+    queue=st.lists(
+        st.one_of(escalations(State.OPEN, True), escalations(State.CLAIMED, True)), max_size=24
+    ),
     supervisor=st.booleans(),
 )
 def test_home_view_is_inert_and_within_limits(
-    user: str, own: list[dict[str, Any]], queue: list[dict[str, Any]], supervisor: bool
+    user: str, own: list[Escalation], queue: list[Escalation], supervisor: bool
 ) -> None:
-    view = home_view(user, RowsStorage(own, queue), Membership(supervisor))  # type: ignore[arg-type]
-    ids = {r["id"] for r in own + queue}
-    own_ids = {user} | {u for r in own + queue for u in (r["asker"], r["claimed_by"])}
+    # What the refresher reads: at most OWN_LIMIT and QUEUE_LIMIT, the queue for supervisors.
+    view = home_view(own[:OWN_LIMIT], queue[:QUEUE_LIMIT] if supervisor else None)
+    ids = {e.id for e in own + queue}
+    own_ids = {user} | {u for e in own + queue for u in (e.asker, e.claimed_by or "")}
     assert view["type"] == "home" and 0 < len(view["blocks"]) <= 100
     assert_block_limits(view["blocks"], ids)
     assert_inert(view, own_ids)
@@ -301,34 +286,16 @@ def test_home_view_is_inert_and_within_limits(
 
 
 # --- the whole asking path ----------------------------------------------------------------
-class EchoEngine:
-    """A hostile engine: its answer and passages repeat the question back."""
-
-    def ask(self, question: str, top: int = 3) -> Answer:
-        stored = factories.passage(doc=question, section=question, text=question * 3)
-        return factories.answer(
-            question=question,
-            confident=len(question) % 2 == 0,
-            urgent="!" in question,
-            takeaway=question,
-            hits=[Hit(stored, 1, 0.9)],
-        )
-
-
-class Nobody:
-    def is_supervisor(self, user_id: str) -> bool:
-        return False
-
-
 @pytest.fixture(scope="module")
 def advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
     data = tmp_path_factory.mktemp("advisor")
     app_settings = load_settings(
         {"BOUNDARY_DATA_DIR": str(data), "RATE_LIMIT_PER_MINUTE": "1000000"}
     )
-    storage = Storage(Path(data))
-    escalations = Escalations(storage, Nobody(), lambda: None)  # type: ignore[arg-type]
-    return Advisor(EchoEngine(), storage, escalations, app_settings)  # type: ignore[arg-type]
+    database = Database(Path(data))
+    questions = QuestionStore(database)
+    escalations = Escalations(EscalationStore(database), questions, NOBODY, lambda: None)
+    return Advisor(FakeEngine(echo_answer), questions, escalations, app_settings)
 
 
 def test_advisor_replies_are_inert_whatever_is_asked(advisor: Advisor) -> None:
@@ -340,9 +307,11 @@ def test_advisor_replies_are_inert_whatever_is_asked(advisor: Advisor) -> None:
     @given(text=hostile_long, entities=st.booleans())
     def check(text: str, entities: bool) -> None:
         sent = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        message = advisor.reply("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
-        ids = {r["id"] for r in advisor.storage.db.query("SELECT id FROM questions")}
-        ids |= {r["id"] for r in advisor.storage.db.query("SELECT id FROM escalations")}
+        outcome = advisor.ask("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
+        message = answers.render(outcome)
+        db = advisor.questions.database.db
+        ids = {r["id"] for r in db.query("SELECT id FROM questions")}
+        ids |= {r["id"] for r in db.query("SELECT id FROM escalations")}
         check_message(message, ids, set())
 
     check()

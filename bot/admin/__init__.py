@@ -1,0 +1,1 @@
+"""Terminal tools for admins: `boundary-bot report` and `boundary-bot eval`."""

@@ -1,0 +1,30 @@
+"""The escalation feature's Slack ids: button action_ids, the details modal's ids, and the
+block_id markers that let the outbox find a card or reminder it posted.
+
+Listeners (`bot.listeners`) match on these and the messages (`bot.escalation.messages`) set
+them, so a new button touches this folder and one listener module.
+"""
+
+from __future__ import annotations
+
+# Buttons on answers and apologies (raise one)
+ESCALATE = "escalate_supervisor"
+HANDOVER = "escalate_handover"
+# On the supervisor card, the reminder and the App Home queue
+CLAIM = "escalation_claim"
+RESOLVE = "escalation_resolve"
+# On the asker's confirmation (and on an urgent answer)
+CANCEL = "escalation_cancel"
+ADD_DETAILS = "escalation_details"
+# On the "resolved" notice to the asker
+RESOLUTION_HELPFUL = "resolution_helpful"
+RESOLUTION_NOT_HELPFUL = "resolution_not_helpful"
+
+# The "Add details" modal
+DETAILS_CALLBACK = "escalation_details"
+DETAILS_BLOCK = "details"
+DETAILS_INPUT = "details_text"
+
+# block_id prefixes, followed by the escalation id
+CARD_MARKER = "escalation:"
+REMINDER_MARKER = "reminder:"

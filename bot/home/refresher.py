@@ -1,0 +1,106 @@
+"""Keep App Home tabs current when an escalation changes, without slowing any listener.
+
+Who gets a new view: the asker and the supervisors, but only those who opened their Home tab
+within `VIEWER_DAYS` (recorded on `app_home_opened`). Someone who never opened it has no view
+to correct, and anyone opening it later gets a fresh one then (`opened`), so a supervisor
+channel of dozens costs one views.publish (Tier 4) per person who actually uses the tab.
+
+How: `escalation_changed` and `refresh` only note who is due and wake a background thread, so
+they are safe before a listener's ack (`escalate` commits before acking). The thread coalesces a
+burst of changes into one publish per person. A failed publish (rate limited past the client's
+retries, a deactivated user) is logged and dropped: it never touches the escalation, and the
+next change or the next opening of the tab corrects the view.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+
+from bot.escalation.store import Escalation, EscalationStore
+from bot.escalation.supervisors import Supervisors
+from bot.home.store import HomeStore
+from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
+from bot.slack.background import BackgroundWorker, failure_reason
+from bot.storage import DAY
+
+log = logging.getLogger(__name__)
+
+VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
+
+
+class HomeRefresher(BackgroundWorker):
+    name = "home-refresh"
+
+    def __init__(
+        self,
+        homes: HomeStore,
+        escalations: EscalationStore,
+        supervisors: Supervisors,
+        client: WebClient,
+        viewer_days: float = VIEWER_DAYS,
+    ) -> None:
+        super().__init__()
+        self.homes = homes
+        self.escalations = escalations
+        self.supervisors = supervisors
+        self.client = client
+        self.viewer_days = viewer_days
+        self._lock = threading.Lock()
+        self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
+        self._users: set[str] = set()  # to refresh whether or not they are recent viewers
+
+    # --- called from listeners and the escalation service: never waits on Slack -----------
+    def opened(self, user_id: str) -> None:
+        """The user opened their Home tab: remember that, and show it current now."""
+        self.homes.record_opened(user_id, time.time())
+        self.publish(user_id)
+
+    def escalation_changed(self, escalation: Escalation) -> None:
+        """An escalation was raised, claimed, resolved or cancelled."""
+        with self._lock:
+            self._askers.add(escalation.asker)
+        self.wake()
+
+    def refresh(self, user_id: str) -> None:
+        """Refresh this user's Home soon, whatever it shows (e.g. they clicked in it)."""
+        with self._lock:
+            self._users.add(user_id)
+        self.wake()
+
+    # --- one pass (on the background thread) ----------------------------------------------
+    def run_once(self) -> int:
+        """Publish every Home now due; returns how many were published."""
+        with self._lock:
+            askers, users = self._askers, self._users
+            self._askers, self._users = set(), set()
+        published = 0
+        for user_id in sorted(self._recipients(askers) | users):
+            if self.stopping:
+                break
+            try:
+                self.publish(user_id)
+                published += 1
+            except Exception as exc:  # one person's failure must not cost the others theirs
+                log.warning("App Home of %s not refreshed: %s", user_id, failure_reason(exc))
+        return published
+
+    def _recipients(self, askers: set[str]) -> set[str]:
+        """The askers and supervisors among recent Home viewers (every change moves the queue)."""
+        if not askers:
+            return set()
+        viewers = self.homes.viewers(time.time() - self.viewer_days * DAY)
+        if not viewers - askers:
+            return viewers & askers  # no supervisor can be among them: skip the member lookup
+        return viewers & (askers | self.supervisors.members())
+
+    def publish(self, user_id: str) -> None:
+        """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
+        own = self.escalations.of_asker(user_id, OWN_LIMIT)
+        queue = (
+            self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
+        )
+        self.client.views_publish(user_id=user_id, view=home_view(own, queue))

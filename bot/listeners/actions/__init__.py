@@ -1,0 +1,13 @@
+"""Button listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners.actions import escalation, feedback
+from bot.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    feedback.register(app, services)
+    escalation.register(app, services)

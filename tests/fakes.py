@@ -1,0 +1,77 @@
+"""Shared stand-ins for the bot's protocol dependencies: the search engine
+(`bot.asking.advisor.Engine`) and who supervises (`bot.escalation.supervisors.Supervisors`).
+
+Unit tests use these instead of each writing its own double, so every test's fake keeps the
+contract the real one has (e.g. the engine refuses empty and over-long questions itself).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from index import Answer, Hit, check_question
+from tests import factories
+
+
+def safety_answer(question: str) -> Answer:
+    """A confident answer from one safety passage; urgent when the question mentions a knife."""
+    stored = factories.passage(doc="Safety", section="Threats", text="Leave.", urgent=True)
+    return factories.answer(
+        question=question,
+        confident=True,
+        urgent="knife" in question,
+        takeaway="Leave.",
+        hits=[Hit(stored, 1.0, 0.9)],
+    )
+
+
+def echo_answer(question: str) -> Answer:
+    """A hostile answer: its takeaway and passage repeat the question back."""
+    stored = factories.passage(doc=question, section=question, text=question * 3)
+    return factories.answer(
+        question=question,
+        confident=len(question) % 2 == 0,
+        urgent="!" in question,
+        takeaway=question,
+        hits=[Hit(stored, 1, 0.9)],
+    )
+
+
+class FakeEngine:
+    """Answers like the real engine, with `answer_for` instead of a model and an index.
+
+    Checks the question as `index.Engine.ask` does (QuestionError for empty or over-long),
+    records what it was asked, and raises instead of answering while `fail` is set.
+    """
+
+    def __init__(self, answer_for: Callable[[str], Answer] = safety_answer) -> None:
+        self.answer_for = answer_for
+        self.fail = False
+        self.questions: list[str] = []
+        self._lock = threading.Lock()
+
+    def ask(self, question: str, top: int = 3) -> Answer:
+        if self.fail:
+            raise RuntimeError("model crashed")
+        text = check_question(question)
+        with self._lock:
+            self.questions.append(text)
+        return self.answer_for(text)
+
+
+class FakeSupervisors:
+    """The supervisor channel's members: these ids, and anyone whose id has `prefix`."""
+
+    def __init__(self, members: Iterable[str] = (), *, prefix: str | None = None) -> None:
+        self._members = frozenset(members)
+        self.prefix = prefix
+
+    def is_supervisor(self, user_id: str) -> bool:
+        return user_id in self._members or bool(self.prefix and user_id.startswith(self.prefix))
+
+    def members(self) -> frozenset[str]:
+        return self._members
+
+
+NOBODY = FakeSupervisors()
