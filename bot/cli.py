@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.asking.compose import compose, render_text
@@ -28,6 +29,7 @@ def _engine(settings: Settings, args: argparse.Namespace) -> Engine:
         settings.data_dir,
         args.model or settings.embedding_model,
         precision=settings.embedding_precision,
+        numbers=settings.numbers,
     )
 
 
@@ -63,28 +65,42 @@ def _print_answer(
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(render_text(compose(answer, settings.safety_steps)))
+        print(render_text(compose(answer)))
         if not sys.stdin.isatty() and not args.question:
             print("\n" + "-" * 40)
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     engine = _engine(settings, args)
-    report = engine.refresh(force=args.force) if args.force else engine.last_build
+    report = engine.refresh(force=True) if args.force else engine.last_build
+    engine.wait_for_training()
     state = "rebuilt" if report.rebuilt else "already up to date"
     print(
-        f"Index {state}: {report.passages} passages, {report.embedded} re-embedded, "
-        f"{report.seconds:.2f} s ({engine.store.path})"
+        f"Index {state}: {report.sections} sections, {report.entries} entries, "
+        f"{report.embedded} embedded, {report.seconds:.2f} s ({engine.store.path})"
     )
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.admin.evaluate import evaluate, load_cases, render
+    from index.evaluation import diff, evaluate, load_cases, load_run, render, save_run
 
-    cases = load_cases(Path(args.file))
-    report = evaluate(_engine(settings, args), cases)
-    print(json.dumps(report.__dict__, indent=2) if args.json else render(report))
+    engine = _engine(settings, args)
+    reports = []
+    for name in args.files:
+        path = Path(name)
+        report, outcomes = evaluate(engine, load_cases(path), path.name, modes=args.modes)
+        saved = settings.data_dir / "eval" / f"{path.stem}.json"
+        previous = load_run(saved)
+        if previous is not None:
+            report.changes = diff(previous, outcomes)
+        if not args.no_save:
+            save_run(saved, outcomes)
+        reports.append(report)
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(render(r, misses=args.misses) for r in reports))
     return 0
 
 
@@ -160,10 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
     index.set_defaults(handler=cmd_index)
 
     evaluation = sub.add_parser(
-        "eval", parents=[engine_opts], help="measure retrieval on a JSONL dev set"
+        "eval",
+        parents=[engine_opts],
+        help="measure the answers on question sets (JSON Lines), as `ask` gives them",
     )
-    evaluation.add_argument("file", help="JSONL: question, kind, expected")
-    evaluation.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluation.add_argument(
+        "files", nargs="+", metavar="FILE", help="question sets, e.g. tests/dev/*.jsonl"
+    )
+    evaluation.add_argument("--json", action="store_true", help="print the reports as JSON")
+    evaluation.add_argument(
+        "--modes", action="store_true", help="also rank with each retriever alone"
+    )
+    evaluation.add_argument(
+        "--misses", action="store_true", help="list every question answered wrongly"
+    )
+    evaluation.add_argument(
+        "--no-save", action="store_true", help="don't save this run for the next run's diff"
+    )
     evaluation.set_defaults(handler=cmd_eval)
 
     serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode, or HTTP with --http)")

@@ -15,13 +15,7 @@ from dotenv import load_dotenv
 
 from index.embedding import PRECISIONS, Precision
 
-DEFAULT_SAFETY_STEPS = (
-    "1. Get yourself safe first: leave the room or the home if you need to, "
-    "and keep your exit clear.\n"
-    "2. If anyone is hurt or in danger, call emergency services (911) now.\n"
-    "3. Call the office and tell them where you are.\n"
-    "4. Write down what happened, with the date and time, as soon as you can."
-)
+NUMBER = r"\+?[0-9][0-9 -]{1,18}"  # a phone number people can dial: 911, 988, 112, +44 20 ...
 
 
 class ConfigError(Exception):
@@ -43,8 +37,14 @@ class Settings:
     escalation_remind_urgent_minutes: float
     rate_limit_per_minute: int
     retention_days: int
-    safety_steps: str
+    emergency_number: str
+    crisis_line: str
     log_level: str
+
+    @property
+    def numbers(self) -> dict[str, str]:
+        """What fills the knowledge's `{EMERGENCY_NUMBER}` and `{CRISIS_LINE}`."""
+        return {"EMERGENCY_NUMBER": self.emergency_number, "CRISIS_LINE": self.crisis_line}
 
 
 _PATTERNS = {
@@ -91,6 +91,13 @@ def _checked(env: Mapping[str, str], name: str, required: bool) -> str:
     return value
 
 
+def _dialable(env: Mapping[str, str], name: str, default: str) -> str:
+    value = _text(env, name, default)
+    if not re.fullmatch(NUMBER, value):
+        raise ConfigError(f"{name} must be a phone number such as {default}, got {value!r}")
+    return value
+
+
 def _precision(env: Mapping[str, str]) -> Precision:
     value = _text(env, "EMBEDDING_PRECISION", "auto").lower()
     for precision in PRECISIONS:
@@ -134,6 +141,7 @@ def load_settings(
         ),
         rate_limit_per_minute=int(_number(env, "RATE_LIMIT_PER_MINUTE", 20, minimum=1)),
         retention_days=int(_number(env, "RETENTION_DAYS", 0, minimum=0)),
-        safety_steps=_text(env, "SAFETY_STEPS", DEFAULT_SAFETY_STEPS).replace("\\n", "\n"),
+        emergency_number=_dialable(env, "EMERGENCY_NUMBER", "911"),
+        crisis_line=_dialable(env, "CRISIS_LINE", "988"),
         log_level=log_level,
     )

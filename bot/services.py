@@ -52,6 +52,7 @@ def build_engine(settings: Settings) -> index.Engine:
         settings.data_dir,
         settings.embedding_model,
         precision=settings.embedding_precision,
+        numbers=settings.numbers,
     )
 
 

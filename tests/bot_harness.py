@@ -30,7 +30,7 @@ from bot.escalation.store import Escalation, EscalationStore
 from bot.escalation.supervisors import ChannelSupervisors
 from bot.slack.client import slack_client
 from bot.storage import Database
-from tests.conftest import SAFETY_THREATS, write_corpus
+from tests.conftest import write_corpus
 from tests.slack_emulator import SlackEmulator, payloads, signing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,35 +40,6 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ASKER, SUPERVISOR, OUTSIDER = "U0ALICE", "U0SUP", "U0BOB"
 SUPERVISOR_CHANNEL = "G0SUPERS"
 PUBLIC_CHANNEL = "C0GENERAL"
-
-KNOWLEDGE = {
-    "gifts.md": """---
-title: Gifts and tips
-source: Test guidance on gifts
----
-
-## Cash tips
-
-Cash tips are not accepted in the home. If a client offers you a tip, thank them and decline
-politely; they can leave a kind word with the office or add a tip to the invoice.
-
-## Valuable gifts
-
-Valuable gifts such as jewellery, a watch or money must be declined politely and reported to
-the office. A small token such as a card or a box of chocolates may be accepted.
-""",
-    "contact.md": """---
-title: Contact details
-source: Test guidance on contact
----
-
-## Personal phone numbers
-
-Do not give clients your personal phone number or add them on social media. Ask them to
-contact you through the office, which keeps both of you safe.
-""",
-    "safety.md": SAFETY_THREATS,
-}
 
 
 def setup_workspace(emu: SlackEmulator) -> None:
@@ -152,7 +123,7 @@ def bot_env(emu: SlackEmulator, tmp: Path, **overrides: str) -> dict[str, str]:
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SUPERVISOR_CHANNEL_ID=SUPERVISOR_CHANNEL,
-        BOUNDARY_KNOWLEDGE_DIR=str(write_corpus(tmp / "knowledge", KNOWLEDGE)),
+        BOUNDARY_KNOWLEDGE_DIR=str(write_corpus(tmp / "knowledge")),
         BOUNDARY_DATA_DIR=str(tmp / "data"),
         ESCALATION_REMIND_MINUTES="0.05",
         ESCALATION_REMIND_URGENT_MINUTES="0.05",

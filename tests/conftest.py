@@ -14,19 +14,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-# Also the safety guidance of the bot tests' knowledge (tests/bot_harness.py).
-SAFETY_THREATS = """---
-title: Safety on the job
-source: Test guidance on safety
-urgent: true
----
-
-## Threats and violence
-
-If a client threatens you, shouts at you or makes you feel unsafe, stop work and leave. Keep
-your exit clear, get to your vehicle and call the office straight away.
-"""
-
 CORPUS_DIR = ROOT / "tests" / "corpus"  # a small knowledge pack in the full format
 
 

@@ -6,24 +6,33 @@ from typing import Any
 
 from bot.escalation.states import Kind, State
 from bot.escalation.store import Escalation
-from index import Answer, Hit, StoredPassage
+from index import Answer, Hit, Section
 
 
-def passage(
-    *, doc: str, section: str, text: str, urgent: bool = False, source: str = "s"
-) -> StoredPassage:
-    """A stored passage of one file `f.md` (the fields tests never look at are fixed)."""
-    return StoredPassage(
+def section(
+    *,
+    doc: str,
+    section: str,
+    text: str,
+    answer: str = "",
+    say: str = "",
+    emergency: str | None = None,
+    steps: tuple[str, ...] = (),
+    source: str = "s",
+) -> Section:
+    """A section of one file `f.md`, English only (the fields tests never look at are fixed)."""
+    return Section(
+        id=1,
         doc=doc,
         section=section,
-        text=text,
         source=source,
         path="f.md",
-        position=0,
-        urgent=urgent,
-        id=1,
-        hash="h",
-        sentences=(),
+        scope="guidance",
+        emergency=emergency,
+        text=text,
+        answers={"en": answer} if answer else {},
+        says={"en": say} if say else {},
+        steps={"en": steps} if steps else {},
     )
 
 
@@ -34,9 +43,25 @@ def answer(
     urgent: bool,
     takeaway: str,
     hits: list[Hit],
+    emergency: Section | None = None,
+    script: str = "",
+    language: str = "en",
 ) -> Answer:
-    """An engine answer, every field named."""
-    return Answer(question, confident, urgent, takeaway, hits)
+    """An engine answer about guidance, the fields tests care about named."""
+    return Answer(
+        question=question,
+        language=language,
+        confident=confident,
+        urgent=urgent,
+        unsure=False,
+        danger=1.0 if urgent else 0.0,
+        emergency=emergency,
+        scope="guidance",
+        route=None,
+        takeaway=takeaway,
+        script=script,
+        hits=hits,
+    )
 
 
 def escalation(**fields: Any) -> Escalation:

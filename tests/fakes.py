@@ -13,28 +13,48 @@ from collections.abc import Callable, Iterable
 from index import Answer, Hit, check_question
 from tests import factories
 
+THREATS = factories.section(
+    doc="Emergencies",
+    section="Someone is threatening you",
+    text="Leave.",
+    answer="Get out, then call 911.",
+    emergency="threat-violence",
+    steps=("Leave now.", "Call 911 from somewhere safe."),
+)
+
 
 def safety_answer(question: str) -> Answer:
-    """A confident answer from one safety passage; urgent when the question mentions a knife."""
-    stored = factories.passage(doc="Safety", section="Threats", text="Leave.", urgent=True)
+    """A confident answer from one safety section; urgent when the question mentions a knife."""
+    urgent = "knife" in question
     return factories.answer(
         question=question,
         confident=True,
-        urgent="knife" in question,
-        takeaway="Leave.",
-        hits=[Hit(stored, 1.0, 0.9)],
+        urgent=urgent,
+        takeaway=THREATS.answer("en"),
+        hits=[Hit(THREATS, 1.0, 0.9)],
+        emergency=THREATS if urgent else None,
     )
 
 
 def echo_answer(question: str) -> Answer:
-    """A hostile answer: its takeaway and passage repeat the question back."""
-    stored = factories.passage(doc=question, section=question, text=question * 3)
+    """A hostile answer: its takeaway and section repeat the question back."""
+    stored = factories.section(
+        doc=question,
+        section=question,
+        text=question * 3,
+        answer=question,
+        say=question,
+        emergency=question if "!" in question else None,
+        steps=(question,) * 2,
+    )
     return factories.answer(
         question=question,
         confident=len(question) % 2 == 0,
         urgent="!" in question,
         takeaway=question,
         hits=[Hit(stored, 1, 0.9)],
+        emergency=stored if "!" in question else None,
+        script=question,
     )
 
 
@@ -51,7 +71,9 @@ class FakeEngine:
         self.questions: list[str] = []
         self._lock = threading.Lock()
 
-    def ask(self, question: str, top: int = 3) -> Answer:
+    def ask(
+        self, question: str, top: int = 3, *, context: str = "", language_hint: str = ""
+    ) -> Answer:
         if self.fail:
             raise RuntimeError("model crashed")
         text = check_question(question)

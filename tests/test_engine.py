@@ -24,7 +24,7 @@ def test_first_use_builds_index_files(engine: Engine) -> None:
     assert len(list(data.glob("entries-*.faiss"))) == 1
     assert len(list(data.glob(f"{LEARNED_PREFIX}*.pkl"))) == 1
     with sqlite3.connect(data / DB_NAME) as conn:
-        assert conn.execute("SELECT count(*) FROM sections").fetchone()[0] == 12
+        assert conn.execute("SELECT count(*) FROM sections").fetchone()[0] == 13
         entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
         assert entries == conn.execute("SELECT count(*) FROM embeddings").fetchone()[0]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

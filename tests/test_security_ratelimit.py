@@ -17,13 +17,13 @@ from bot.escalation.store import EscalationStore
 from bot.slack.blocks import Message, section
 from bot.storage import Database
 from index import Answer, Hit
-from tests.factories import answer, passage
+from tests import factories
 from tests.fakes import NOBODY, FakeEngine
 
 
 def decline(question: str) -> Answer:
-    stored = passage(doc="Gifts", section="Tips", text="Decline.")
-    return answer(
+    stored = factories.section(doc="Gifts", section="Tips", text="Decline.")
+    return factories.answer(
         question=question,
         confident=True,
         urgent=False,

@@ -36,7 +36,7 @@ from bot.escalation.store import Escalation, EscalationStore
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.blocks import Message, notice
 from bot.storage import Database
-from index import Answer, Hit, StoredPassage
+from index import Answer, Hit, Section
 from tests.fakes import NOBODY, FakeEngine, echo_answer
 
 EXAMPLES = 300
@@ -91,31 +91,41 @@ hex_id = st.uuids().map(lambda u: u.hex)
 
 @st.composite
 def passages(draw: st.DrawFn) -> Hit:
-    passage = StoredPassage(
+    passage = Section(
+        id=draw(st.integers(0, 10_000)),
         doc=draw(hostile),
         section=draw(hostile),
-        text=draw(hostile_long),
         source=draw(hostile),
         path="f.md",
-        position=0,
-        urgent=draw(st.booleans()),
-        id=draw(st.integers(0, 10_000)),
-        hash="h",
-        sentences=(),
+        scope="guidance",
+        emergency=draw(st.none() | hostile),
+        text=draw(hostile_long),
+        answers={"en": draw(hostile)},
+        says={"en": draw(hostile)},
+        steps={"en": tuple(draw(st.lists(hostile, max_size=4)))},
     )
     return Hit(passage, 1.0, 0.8)
 
 
 @st.composite
 def replies(draw: st.DrawFn) -> Any:
+    hits = draw(st.lists(passages(), max_size=6))
+    urgent = draw(st.booleans())
     answer = Answer(
-        draw(hostile),
-        draw(st.booleans()),
-        draw(st.booleans()),
-        draw(hostile_long),  # takeaway
-        draw(st.lists(passages(), max_size=6)),
+        question=draw(hostile),
+        language="en",
+        confident=draw(st.booleans()),
+        urgent=urgent,
+        unsure=draw(st.booleans()),
+        danger=0.5,
+        emergency=hits[0].section if urgent and hits else None,
+        scope="guidance",
+        route=None,
+        takeaway=draw(hostile_long),
+        script=draw(hostile_long),
+        hits=hits,
     )
-    return compose(answer, draw(hostile_long))
+    return compose(answer)
 
 
 @st.composite

@@ -34,7 +34,9 @@ class Engine(Protocol):
     not take (empty, over-long): the Advisor relies on that rather than checking again.
     """
 
-    def ask(self, question: str, top: int = 3) -> Answer: ...
+    def ask(
+        self, question: str, top: int = 3, *, context: str = "", language_hint: str = ""
+    ) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class Advisor:
             question_id = self.questions.record_question(user_id, channel_id, source, question)
             log.exception("the engine failed on question %s", question_id)
             return Failed(question_id)
-        reply = compose(answer, self.settings.safety_steps)
+        reply = compose(answer)
         question_id = self.questions.record_question(
             user_id,
             channel_id,
@@ -115,7 +117,7 @@ class Advisor:
             question,
             confident=answer.confident,
             urgent=answer.urgent,
-            citations=[hit.passage.citation for hit in reply.passages],
+            citations=[hit.section.citation for hit in reply.passages],
         )
         escalation_id = None
         if answer.urgent:

@@ -26,22 +26,24 @@ STEPS_NOT_CONFIDENT = ("Talk to your supervisor: they can answer what the guidan
 class Reply:
     answer: Answer
     headline: str
-    safety_steps: str  # empty unless urgent
+    safety_steps: str  # the emergency kind's steps, one per line; empty unless urgent
     passages: list[Hit]
     next_steps: tuple[str, ...]
 
 
-def compose(answer: Answer, safety_steps: str) -> Reply:
+def compose(answer: Answer) -> Reply:
     if answer.urgent:
+        title = answer.emergency.title(answer.language) if answer.emergency else URGENT_HEADLINE
+        steps = "\n".join(f"{n}. {step}" for n, step in enumerate(answer.steps, 1))
         return Reply(
             answer,
-            URGENT_HEADLINE,
-            safety_steps,
+            title,
+            steps or answer.takeaway,
             answer.hits,
             ("Tell your supervisor what happened as soon as you are safe.",),
         )
     if not answer.confident:
-        return Reply(answer, NO_MATCH, "", [], STEPS_NOT_CONFIDENT)
+        return Reply(answer, answer.takeaway or NO_MATCH, "", [], STEPS_NOT_CONFIDENT)
     return Reply(answer, answer.takeaway, "", answer.hits, STEPS_CONFIDENT)
 
 
@@ -51,8 +53,8 @@ def render_text(reply: Reply) -> str:
     if reply.safety_steps:
         lines += ["Do this now:", reply.safety_steps, ""]
     for number, hit in enumerate(reply.passages, 1):
-        lines.append(f"[{number}] {hit.passage.doc} > {hit.passage.section}")
-        lines += [f"    {line}" if line else "" for line in hit.passage.text.split("\n")]
+        lines.append(f"[{number}] {hit.section.citation}")
+        lines += [f"    {line}" if line else "" for line in hit.section.text.split("\n")]
         lines.append("")
     lines.append("Next steps:")
     lines += [f"- {step}" for step in reply.next_steps]

@@ -65,7 +65,7 @@ def answer(reply: Reply, question_id: str, *, escalation_id: str | None = None) 
         blocks.append(section(f"*{safe(reply.headline, 2900)}*"))
         lines.append(reply.headline)
     for hit in reply.passages[:3]:
-        passage = hit.passage
+        passage = hit.section
         citation = safe(passage.citation, 300)
         body = markdown_to_mrkdwn(safe(passage.text, MAX_SECTION_TEXT - len(citation) - 10))
         blocks.append(divider())

@@ -44,17 +44,26 @@ def test_ask_json_shape_and_index_reuse(workdir: Path) -> None:
     assert data["passages"][0]["score"] >= data["passages"][1]["score"]
     assert (workdir / "var" / "index.db").is_file()  # BOUNDARY_DATA_DIR defaults to ./var
 
+    assert {"emergency", "script", "section", "language"} <= set(data)
+    assert data["section"] == "Gifts and tips > Cash tips" and data["emergency"] is None
+
     result = run("index", cwd=workdir)
     assert result.returncode == 0
-    assert "already up to date: 6 passages, 0 re-embedded" in result.stdout
+    assert "already up to date: 13 sections" in result.stdout and "0 embedded" in result.stdout
+
+
+def test_ask_json_names_the_emergency(workdir: Path) -> None:
+    result = run("ask", "--json", "he has a knife and says im not leaving", cwd=workdir)
+    data = json.loads(result.stdout)
+    assert data["urgent"] is True and data["emergency"] == "Someone is threatening you"
+    assert data["steps"][0] == "Leave now; leave your things if you need to."
 
 
 def test_ask_readable_answer_and_stdin_json_lines(workdir: Path) -> None:
-    result = run("ask", "my", "client", "threatened", "me", cwd=workdir)
+    result = run("ask", "the", "client", "says", "he", "will", "hurt", "me", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("This sounds like a safety situation.")
-    assert "Do this now:" in result.stdout
-    assert "[1] Safety on the job > Threats and violence" in result.stdout
+    assert result.stdout.startswith("Someone is threatening you")
+    assert "Do this now:\n1. Leave now" in result.stdout
 
     questions = "can I take a tip?\n\nwill it rain tomorrow?\n" + "x" * 2001 + "\nlend me a car\n"
     result = run("ask", "--json", stdin=questions, cwd=workdir)
@@ -69,10 +78,10 @@ def test_ask_readable_answer_and_stdin_json_lines(workdir: Path) -> None:
     assert "line 4: the question is 2,001 characters long" in result.stderr
 
 
-def test_not_confident_answer_recommends_a_supervisor(workdir: Path) -> None:
-    result = run("ask", "what's the wifi password at the office?", cwd=workdir)
+def test_out_of_scope_says_where_to_go_and_recommends_a_supervisor(workdir: Path) -> None:
+    result = run("ask", "when do we get paid this month?", cwd=workdir)
     assert result.returncode == 0
-    assert result.stdout.startswith("No guidance matched your question.")
+    assert result.stdout.startswith("That's one for the office")
     assert "supervisor" in result.stdout
 
 
@@ -101,7 +110,7 @@ def test_knowledge_option_and_env_point_elsewhere(workdir: Path, tmp_path: Path)
         (["ask", "y" * 2001], "the question is 2,001 characters long; the limit is 2,000"),
         (["ask", "--knowledge", "/nonexistent/dir", "hi"], "knowledge directory not found"),
         (["ask", "--model", "/nonexistent/model", "hi"], "cannot load embedding model"),
-        (["eval", "/nonexistent/devset.jsonl"], "dev set not found"),
+        (["eval", "/nonexistent/devset.jsonl"], "question set not found"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(workdir: Path, args: list[str], message: str) -> None:
@@ -123,32 +132,38 @@ def test_non_utf8_knowledge_file_is_named(workdir: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_eval_reports_metrics_for_every_retriever(workdir: Path) -> None:
-    devset = workdir / "dev.jsonl"
-    devset.write_text(
+def test_eval_reports_the_ask_path_and_what_changed_since_the_last_run(workdir: Path) -> None:
+    questions = workdir / "dev.jsonl"
+    cases = [
+        {"question": "cash tip", "kind": "in_scope", "expected": ["Gifts and tips > Cash tips"]},
+        {"question": "when is payday?", "kind": "out_of_scope"},
+    ]
+    questions.write_text("\n".join(json.dumps(c) for c in cases))
+    emergencies = workdir / "urgent.jsonl"
+    emergencies.write_text(
         "\n".join(
             json.dumps(c)
             for c in [
-                {
-                    "question": "cash tip",
-                    "kind": "in_scope",
-                    "expected": ["Gifts and tips > Cash tips"],
-                },
-                {"question": "weather tomorrow?", "kind": "out_of_scope"},
-                {
-                    "question": "he is threatening me",
-                    "kind": "urgent",
-                    "expected": ["Safety on the job > Threats and violence"],
-                },
+                {"text": "he has a knife", "urgent": True, "kind": "threat-violence"},
+                {"text": "HUELE A GAS", "lang": "es", "urgent": True, "kind": "gas-leak"},
+                {"text": "can i take a tip", "urgent": False, "kind": None},
             ]
         )
     )
-    result = run("eval", str(devset), cwd=workdir)
+    result = run("eval", "--modes", str(questions), str(emergencies), cwd=workdir)
     assert result.returncode == 0, result.stderr
-    for mode in ("dense", "keyword", "hybrid"):
+    for mode in ("dense", "keyword", "hybrid", "classifier"):
         assert f"\n{mode} " in result.stdout
-    assert "out-of-scope rejected:   100.0%" in result.stdout
-    assert "urgent detected:         100.0%" in result.stdout
+    assert "en: out-of-scope refused 100.0%, in-scope refused 0.0%" in result.stdout
+    assert "en: urgent recall 100.0%, false alarms 0.0%, kind named right 100.0%" in result.stdout
+    assert "es: urgent recall 100.0%" in result.stdout
+    assert "threat-violence" in result.stdout and "trade-off (en)" in result.stdout
+    assert "changed since the last run" not in result.stdout
+
+    cases[0]["question"] = "can i keep a cash tip"  # a new question, and one gone
+    questions.write_text("\n".join(json.dumps(c) for c in cases))
+    again = run("eval", str(questions), cwd=workdir)
+    assert "new question: 'can i keep a cash tip'" in again.stdout
 
 
 def test_reader_closing_the_pipe_is_not_an_error(workdir: Path) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 from bot.asking import messages
 from bot.asking.actions import HELPFUL, NOT_HELPFUL
 from bot.asking.compose import compose
-from bot.config import DEFAULT_SAFETY_STEPS
 from bot.escalation.actions import ADD_DETAILS, ESCALATE, HANDOVER
-from index import Answer, Hit
+from index import Hit
+from tests import factories
 from tests.bot.message_checks import button_list, check_limits, texts
-from tests.factories import passage
+from tests.fakes import THREATS
 
 QID = "0123456789abcdef0123456789abcdef"
 INJECTION = "<!channel> <!here> <!everyone> <@U999> <!subteam^S1> <https://evil.example|click>"
@@ -20,14 +20,23 @@ INJECTION = "<!channel> <!here> <!everyone> <@U999> <!subteam^S1> <https://evil.
 def answer(confident: bool = True, urgent: bool = False, text: str = "Decline cash tips.") -> Any:
     hits = [
         Hit(
-            passage(doc="Gifts", section=f"Part {i}", text=f"{text} **Bold** {i}", source="src"),
+            factories.section(
+                doc="Gifts", section=f"Part {i}", text=f"{text} **Bold** {i}", source="src"
+            ),
             1.0,
             0.8,
         )
         for i in range(3)
     ]
     return compose(
-        Answer("q?", confident, urgent, "Decline cash tips politely.", hits), "Leave now."
+        factories.answer(
+            question="q?",
+            confident=confident,
+            urgent=urgent,
+            takeaway="Decline cash tips politely." if confident else "",
+            hits=hits,
+            emergency=THREATS if urgent else None,
+        )
     )
 
 
@@ -53,7 +62,7 @@ def test_not_confident_says_so_and_puts_the_supervisor_first() -> None:
 
 
 def test_urgent_answer_leads_with_safety_steps_and_says_a_supervisor_knows() -> None:
-    reply = compose(answer(urgent=True).answer, DEFAULT_SAFETY_STEPS)
+    reply = answer(urgent=True)
     message = messages.answer(reply, QID, escalation_id="e" * 32)
     first_two = message.blocks[0]["text"]["text"] + message.blocks[1]["text"]["text"]
     assert first_two.startswith(":rotating_light:") and "911" in first_two
