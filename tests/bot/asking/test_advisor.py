@@ -63,7 +63,9 @@ def test_answer_is_recorded_with_citations(advisor: Advisor, fake_engine: FakeEn
     assert fake_engine.questions == ["Tom & Jerry <3 tips?"]  # Slack's entities read as characters
     question = advisor.questions.question(outcome.question_id)
     assert question and question.text == "Tom & Jerry <3 tips?" and question.source == "dm"
-    assert question.confident is True and question.citations == ("Emergencies > Someone is threatening you",)
+    assert question.confident is True and question.citations == (
+        "Emergencies > Someone is threatening you",
+    )
     assert button_values(render(outcome)) == {outcome.question_id}
 
 
