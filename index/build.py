@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import multiprocessing
 import os
 import pickle
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,8 +200,20 @@ def training_digest(sections: list[Section], entries: list[Entry], model: str) -
 
 
 def train(data_dir: Path, training: Training) -> Learned:
-    """Train the learned models of a build and save them (seconds to a minute: the section
-    classifier has one class per section), then drop older ones no build refers to."""
+    """Train the learned models of a build, save them, and load them here.
+
+    The fitting runs in a child process: over the bundled knowledge's 10,000 examples it takes
+    up to a minute and peaks at about 1.5 GB, which a serving process must not keep (its peak
+    resident memory stays with it); the child gives it back when it exits.
+    """
+    context = multiprocessing.get_context("spawn")  # no threads or model copied into it
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        child.submit(_train_and_save, data_dir, training).result()
+    return load_learned(data_dir, training.digest)
+
+
+def _train_and_save(data_dir: Path, training: Training) -> None:
+    """In the child: fit, write atomically, then drop older models no build refers to."""
     learned = Learned.train(training.sections, training.entries, training.vectors)
     path = learned_path(data_dir, training.digest)
     tmp = path.with_suffix(".tmp")
@@ -207,7 +221,6 @@ def train(data_dir: Path, training: Training) -> Learned:
         pickle.dump(learned, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
     _remove_old(data_dir, LEARNED_PREFIX, keep=path.name)
-    return learned
 
 
 def load_learned(data_dir: Path, digest: str) -> Learned:
