@@ -431,8 +431,12 @@ class Engine:
         texts = [q.question for q in queries]
         followed = [f"{q.context} {q.question}" for q in queries if q.context]
         encoding = self.embedder.start_encoding_queries(texts + followed)
-        # Keyword search needs no vector: it runs while the model thread encodes.
-        keywords = [self._keyword_search(t, loaded) for t in texts + followed]
+        # Keyword search needs no vector: it runs while the model thread encodes (and only
+        # for the modes that fuse it: the default ranks by the classifier and the vectors).
+        if any("keyword" in _RETRIEVERS[q.mode] for q in queries):
+            keywords = [self._keyword_search(t, loaded) for t in texts + followed]
+        else:
+            keywords = [[] for _ in texts + followed]
         vectors = encoding.result()
         if any(k is None for k in keywords):  # another process rebuilt meanwhile: reload
             with self._lock:
