@@ -356,3 +356,23 @@ def test_touching_a_file_without_changing_it_does_not_rebuild(
     gifts.write_text(gifts.read_text() + "\nA small plant is fine too.\n")
     engine.ask("can I take a tip?")
     assert engine.last_build is not first and engine.last_build.embedded == 1
+
+
+def test_a_plain_text_document_gives_its_best_sentence_as_the_headline(
+    corpus: Path, tmp_path: Path, embedder
+) -> None:
+    """A company document dropped in as it is has no curated answers: the takeaway is the
+    sentence of its best section that answers the question."""
+    (corpus / "export.txt").write_text(
+        "Working With Clients\n"
+        "Keys and Codes\n"
+        "Never copy a client's house key or write the door code on anything you carry. "
+        "If you lose a key, tell the office straight away so the lock can be changed.\n",
+        encoding="utf-8",
+    )
+    engine = Engine(corpus, tmp_path / "data", embedder=embedder)
+    answer = engine.ask("i lost the clients house key, what do i do")
+    assert answer.hits[0].section.citation == "Working With Clients > Keys and Codes"
+    assert answer.takeaway == (
+        "If you lose a key, tell the office straight away so the lock can be changed."
+    )
