@@ -151,7 +151,7 @@ def evaluate(
     _retrieval(report, cases, outcomes)
     _scope(report, cases, outcomes)
     _urgency(report, cases, outcomes)
-    if modes:
+    if modes and any(c.expected and c.scope == IN_SCOPE for c in cases):
         for mode in MODES:
             ranked = _ranked(engine, cases, mode)
             report.modes[mode] = _metrics(
