@@ -65,7 +65,7 @@ def _print_answer(
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(render_text(compose(answer)))
+        print(render_text(compose(answer, settings.emergency_number)))
         if not sys.stdin.isatty() and not args.question:
             print("\n" + "-" * 40)
 

@@ -10,6 +10,8 @@ from slack_sdk import WebClient
 
 import index
 from bot.asking.advisor import Advisor, Engine
+from bot.asking.help_now import HelpNow
+from bot.asking.locale import SlackLocales
 from bot.asking.store import QuestionStore
 from bot.config import Settings
 from bot.escalation.outbox import DeliveryWorker
@@ -34,6 +36,8 @@ class Services:
     advisor: Advisor
     worker: DeliveryWorker
     homes: HomeRefresher
+    locales: SlackLocales
+    help_now: HelpNow
 
     def start(self) -> None:
         """Start the background threads: Slack deliveries and App Home refreshes."""
@@ -62,11 +66,19 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
     escalation_store = EscalationStore(database)
     supervisors = ChannelSupervisors(client, settings.supervisor_channel_id)
     worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings)
-    homes = HomeRefresher(HomeStore(database), escalation_store, supervisors, client)
+    locales = SlackLocales(client)
+    homes = HomeRefresher(
+        HomeStore(database),
+        escalation_store,
+        supervisors,
+        client,
+        language=locales.language,
+        emergency_number=settings.emergency_number,
+    )
     escalations = Escalations(
         escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
     )
-    advisor = Advisor(engine, questions, escalations, settings)
+    advisor = Advisor(engine, questions, escalations, settings, locales)
     return Services(
         settings,
         database,
@@ -77,4 +89,6 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
         advisor,
         worker,
         homes,
+        locales,
+        HelpNow(questions, escalations, locales),
     )

@@ -84,7 +84,7 @@ def migrate(db: sqlite_utils.Database) -> None:
             "id": str,
             "user_id": str,
             "channel_id": str,
-            "source": str,  # "dm" or "command"
+            "source": str,  # "dm", "command" or "help"
             "text": str,
             "confident": int,
             "urgent": int,
@@ -170,6 +170,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         db["processed_events"].add_column("body", str)
     if "replays" not in columns:
         db["processed_events"].add_column("replays", int, not_null_default=0)
+    if "language" not in db["questions"].columns_dict:  # the answer's language ("en", "es")
+        db["questions"].add_column("language", str)
     # Who has an App Home view to keep current (a new table: older databases just gain it).
     db["home_views"].create({"user_id": str, "opened_at": float}, pk="user_id", if_not_exists=True)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
+from bot.escalation.actions import CARD_MARKER
 from bot.escalation.outbox import DeliveryWorker
 from bot.escalation.outbox_store import OutboxStore
 from bot.escalation.service import Escalations
@@ -31,7 +32,7 @@ from bot.escalation.supervisors import ChannelSupervisors
 from bot.slack.client import slack_client
 from bot.storage import Database
 from tests.conftest import write_corpus
-from tests.slack_emulator import SlackEmulator, payloads, signing
+from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT_TOKEN = "xoxb-boundary-test"
@@ -293,3 +294,81 @@ def pending_deliveries(database: Database) -> int:
     return database.db.execute("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").fetchone()[
         0
     ]
+
+
+# --- end to end: what the bot posted, and clicking it -----------------------------------------
+def posts_to(emu: SlackEmulator, channel: str) -> list[ApiCall]:
+    return [c for c in emu.calls_to("chat.postMessage") if c.ok and c.params["channel"] == channel]
+
+
+def wait_post(emu: SlackEmulator, channel: str, count: int = 1, timeout: float = 15) -> ApiCall:
+    return emu.wait_for(
+        "chat.postMessage", lambda c: c.ok and c.params["channel"] == channel, timeout, count=count
+    )
+
+
+def ask_dm(
+    slack: Delivery, user: str, text: str, **message: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """DM the bot (`message`: `thread_ts`, `files`); returns (the event delivered, the bot's
+    answer as stored in the DM)."""
+    emu = slack.emu
+    event = emu.post_user_message(user, text, **message)
+    answered = len(posts_to(emu, event["channel"]))  # the bot's earlier posts in this DM
+    slack.event(event)
+    call = wait_post(emu, event["channel"], count=answered + 1)
+    return event, emu.message(event["channel"], call.response["ts"])
+
+
+def all_text(message: dict[str, Any]) -> str:
+    """Every text a reader sees in a message or view: fallback, sections, contexts, buttons."""
+    parts = [message.get("text") or ""]
+    for block in message.get("blocks") or []:
+        parts.append((block.get("text") or {}).get("text", ""))
+        for element in block.get("elements") or []:
+            parts.append(element.get("text", "") if isinstance(element.get("text"), str) else "")
+            parts.append(
+                (element.get("text") or {}).get("text", "")
+                if isinstance(element.get("text"), dict)
+                else ""
+            )
+    return "\n".join(parts)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+
+
+def click(slack: Delivery, user: str, channel: str, ts: str, action_id: str) -> str:
+    """Click a button on a stored message; returns the click's response_url."""
+    payload = slack.emu.message_button_payload(user, channel, ts, action_id)
+    slack.interaction(payload)
+    return payload["response_url"]
+
+
+def card_for(emu: SlackEmulator, asker: str, timeout: float = 15) -> ApiCall:
+    """The supervisor card posted for `asker`'s escalation."""
+
+    def is_card(call: ApiCall) -> bool:
+        first = (call.params.get("blocks") or [{}])[0].get("block_id", "")
+        return (
+            call.ok
+            and call.params["channel"] == SUPERVISOR_CHANNEL
+            and first.startswith(CARD_MARKER)
+            and f"<@{asker}>" in call.params.get("text", "")
+        )
+
+    return emu.wait_for("chat.postMessage", is_card, timeout)
+
+
+def open_home(slack: Delivery, user: str) -> dict[str, Any]:
+    """Open the App Home tab; returns the view the bot published in answer."""
+    emu = slack.emu
+    published = len([c for c in emu.calls_to("views.publish") if c.params["user_id"] == user])
+    slack.event(payloads.app_home_opened(user, view=emu.home_view(user)))
+    emu.wait_for(
+        "views.publish", lambda c: c.ok and c.params["user_id"] == user, 15, count=published + 1
+    )
+    home = emu.home_view(user)
+    assert home is not None
+    return home

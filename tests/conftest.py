@@ -88,6 +88,16 @@ def parts(emu, tmp_path: Path, remind_urgent_minutes: str):
     return delivery_parts(emu, tmp_path, remind_urgent_minutes=remind_urgent_minutes)
 
 
+@pytest.fixture(scope="module", params=["socket", "http"])
+def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A running `boundary-bot serve` per module, in each mode (a module may define its own)."""
+    from tests.bot_harness import running_bot
+
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    with running_bot(request.param, tmp_path_factory.mktemp(f"{name}-{request.param}")) as process:
+        yield process
+
+
 @pytest.fixture
 def slack(bot):
     """Delivery to the module's own `bot` fixture (a running `boundary-bot serve`)."""

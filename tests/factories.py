@@ -46,18 +46,22 @@ def answer(
     emergency: Section | None = None,
     script: str = "",
     language: str = "en",
+    unsure: bool = False,
+    scope: str = "guidance",
+    route: Section | None = None,
 ) -> Answer:
-    """An engine answer about guidance, the fields tests care about named."""
+    """An engine answer (about guidance unless `scope` says otherwise), the fields tests
+    care about named."""
     return Answer(
         question=question,
         language=language,
         confident=confident,
         urgent=urgent,
-        unsure=False,
+        unsure=unsure,
         danger=1.0 if urgent else 0.0,
         emergency=emergency,
-        scope="guidance",
-        route=None,
+        scope=scope,
+        route=route,
         takeaway=takeaway,
         script=script,
         hits=hits,

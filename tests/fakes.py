@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from index import Answer, Hit, check_question
+from index import Answer, Hit, Section, check_question
 from tests import factories
 
 THREATS = factories.section(
@@ -65,10 +65,16 @@ class FakeEngine:
     records what it was asked, and raises instead of answering while `fail` is set.
     """
 
-    def __init__(self, answer_for: Callable[[str], Answer] = safety_answer) -> None:
+    def __init__(
+        self,
+        answer_for: Callable[[str], Answer] = safety_answer,
+        sections: Iterable[Section] = (THREATS,),
+    ) -> None:
         self.answer_for = answer_for
+        self.sections = list(sections)  # what "Show the guidance" can find
         self.fail = False
         self.questions: list[str] = []
+        self.asked: list[tuple[str, str, str]] = []  # (question, context, language_hint)
         self._lock = threading.Lock()
 
     def ask(
@@ -79,6 +85,7 @@ class FakeEngine:
         text = check_question(question)
         with self._lock:
             self.questions.append(text)
+            self.asked.append((text, context, language_hint))
         return self.answer_for(text)
 
 

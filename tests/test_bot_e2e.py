@@ -8,13 +8,12 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from bot.asking.actions import HELPFUL, NOT_HELPFUL
-from bot.asking.messages import EXAMPLES
+from bot.asking.actions import HELP_NOW, HELPFUL, NOT_HELPFUL, SHOW_GUIDANCE
+from bot.asking.strings import strings
 from bot.escalation.actions import (
     ADD_DETAILS,
     CARD_MARKER,
@@ -36,20 +35,18 @@ from tests.bot_harness import (
     SUPERVISOR_CHANNEL,
     BotProcess,
     Delivery,
-    running_bot,
+    all_text,
+    ask_dm,
+    buttons,
+    card_for,
+    click,
+    open_home,
+    posts_to,
+    wait_post,
 )
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
 
 _askers = itertools.count(1)
-
-
-@pytest.fixture(scope="module", params=["socket", "http"])
-def bot(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BotProcess]:
-    tmp = tmp_path_factory.mktemp(f"bot-{request.param}")
-    with running_bot(request.param, tmp) as process:
-        yield process
 
 
 @pytest.fixture
@@ -60,66 +57,6 @@ def asker(bot: BotProcess) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------
-def posts_to(emu: SlackEmulator, channel: str) -> list[ApiCall]:
-    return [c for c in emu.calls_to("chat.postMessage") if c.ok and c.params["channel"] == channel]
-
-
-def wait_post(emu: SlackEmulator, channel: str, count: int = 1, timeout: float = 15) -> ApiCall:
-    return emu.wait_for(
-        "chat.postMessage", lambda c: c.ok and c.params["channel"] == channel, timeout, count=count
-    )
-
-
-def ask_dm(slack: Delivery, user: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """DM the bot; returns (the event delivered, the bot's answer as stored in the DM)."""
-    emu = slack.emu
-    event = emu.post_user_message(user, text)
-    slack.event(event)
-    call = wait_post(emu, event["channel"])
-    return event, emu.message(event["channel"], call.response["ts"])
-
-
-def all_text(message: dict[str, Any]) -> str:
-    """Every text a reader sees in a message or view: fallback, sections, contexts, buttons."""
-    parts = [message.get("text") or ""]
-    for block in message.get("blocks") or []:
-        parts.append((block.get("text") or {}).get("text", ""))
-        for element in block.get("elements") or []:
-            parts.append(element.get("text", "") if isinstance(element.get("text"), str) else "")
-            parts.append(
-                (element.get("text") or {}).get("text", "")
-                if isinstance(element.get("text"), dict)
-                else ""
-            )
-    return "\n".join(parts)
-
-
-def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for b in message.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
-
-
-def click(slack: Delivery, user: str, channel: str, ts: str, action_id: str) -> str:
-    """Click a button on a stored message; returns the click's response_url."""
-    payload = slack.emu.message_button_payload(user, channel, ts, action_id)
-    slack.interaction(payload)
-    return payload["response_url"]
-
-
-def card_for(emu: SlackEmulator, asker: str, timeout: float = 15) -> ApiCall:
-    """The supervisor card posted for `asker`'s escalation."""
-
-    def is_card(call: ApiCall) -> bool:
-        first = (call.params.get("blocks") or [{}])[0].get("block_id", "")
-        return (
-            call.ok
-            and call.params["channel"] == SUPERVISOR_CHANNEL
-            and first.startswith(CARD_MARKER)
-            and f"<@{asker}>" in call.params.get("text", "")
-        )
-
-    return emu.wait_for("chat.postMessage", is_card, timeout)
-
-
 def escalate(slack: Delivery, user: str, question: str) -> tuple[dict[str, Any], ApiCall]:
     """Ask, click "Talk to a supervisor"; returns (the answer, the card's postMessage call)."""
     event, answer = ask_dm(slack, user, question)
@@ -147,7 +84,7 @@ def test_a_failure_is_never_silent(slack: Delivery, asker: str) -> None:
     slack.event(event)
     apology = wait_post(emu, event["channel"])
     assert "Sorry, something went wrong" in apology.params["text"]
-    assert [b["action_id"] for b in buttons(apology.params)] == [ESCALATE]
+    assert [b["action_id"] for b in buttons(apology.params)] == [ESCALATE, HELP_NOW]
 
 
 def test_unhandled_interactions_are_still_acknowledged(slack: Delivery, asker: str) -> None:
@@ -164,12 +101,7 @@ def test_dm_question_gets_an_answer_with_citations_and_buttons(slack: Delivery, 
     assert "Gifts and tips &gt; Cash tips" in text  # doc > section citation (escaped `>`)
     assert answer["text"]  # plain fallback
     ids = [b["action_id"] for b in buttons(answer)]
-    assert ids == [
-        HELPFUL,
-        NOT_HELPFUL,
-        ESCALATE,
-        HANDOVER,
-    ]
+    assert ids == [SHOW_GUIDANCE, ESCALATE, HELP_NOW, HELPFUL, NOT_HELPFUL, HANDOVER]
     assert {len(b["value"]) for b in buttons(answer)} == {32}  # an id, never the question
 
 
@@ -184,12 +116,13 @@ def test_boundary_command_answers_ephemerally_at_response_url(slack: Delivery, a
     assert not posts_to(slack.emu, PUBLIC_CHANNEL)  # nothing visible to the channel
 
 
-def test_boundary_help_shows_usage_with_examples(slack: Delivery, asker: str) -> None:
+def test_boundary_help_shows_usage_with_examples_and_help_now(slack: Delivery, asker: str) -> None:
     form = slack.emu.slash_command_payload("/boundary", "help", asker, PUBLIC_CHANNEL)
-    ack = slack.command(form)
-    text = all_text(ack)
-    assert ack.get("response_type") == "ephemeral"
-    assert all(example in text for example in EXAMPLES)
+    slack.command(form)
+    usage = slack.emu.wait_response(form["response_url"], timeout=15)
+    assert usage["response_type"] == "ephemeral"
+    assert all(example in all_text(usage) for example in strings("en").examples)
+    assert [b["action_id"] for b in buttons(usage)] == [HELP_NOW]
 
 
 def test_redelivered_event_is_answered_once(slack: Delivery, asker: str) -> None:
@@ -311,7 +244,7 @@ def test_urgent_question_escalates_by_itself_and_reminds_once(slack: Delivery, a
     _, answer = ask_dm(slack, asker, "The client threatened to hit me and I feel unsafe")
     text = all_text(answer)
     assert answer["blocks"][0]["text"]["text"].startswith(":rotating_light:")
-    assert "Do this now" in text and "supervisor has been alerted" in text
+    assert "Do this now" in text and "supervisors have been alerted" in text
     card = emu.wait_for(
         "chat.postMessage",
         lambda c: (
@@ -374,19 +307,6 @@ def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: s
 
 
 # --- App Home -----------------------------------------------------------------------------
-def open_home(slack: Delivery, user: str) -> dict[str, Any]:
-    """Open the App Home tab; returns the view the bot published in answer."""
-    emu = slack.emu
-    published = len([c for c in emu.calls_to("views.publish") if c.params["user_id"] == user])
-    slack.event(payloads.app_home_opened(user, view=emu.home_view(user)))
-    emu.wait_for(
-        "views.publish", lambda c: c.ok and c.params["user_id"] == user, 15, count=published + 1
-    )
-    home = emu.home_view(user)
-    assert home is not None
-    return home
-
-
 def test_app_home_shows_own_requests_and_the_queue_to_supervisors(
     slack: Delivery, asker: str
 ) -> None:

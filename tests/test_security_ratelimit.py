@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.asking.actions import HELP_NOW
 from bot.asking.advisor import Advisor
-from bot.asking.messages import RATE_LIMITED, render, usage
+from bot.asking.messages import render, usage
 from bot.asking.store import QuestionStore
+from bot.asking.strings import strings
 from bot.config import load_settings
 from bot.escalation.service import Escalations
 from bot.escalation.store import EscalationStore
@@ -19,6 +21,8 @@ from bot.storage import Database
 from index import Answer, Hit
 from tests import factories
 from tests.fakes import NOBODY, FakeEngine
+
+RATE_LIMITED = strings("en").rate_limited
 
 
 def decline(question: str) -> Answer:
@@ -55,7 +59,7 @@ def parts(tmp_path: Path) -> tuple[Advisor, FakeEngine, Database, Clock]:
 
 def asked(advisor: Advisor, user_id: str, channel_id: str, source: str, text: str) -> Message:
     """The message the asker gets (the listeners render what the Advisor says)."""
-    return render(advisor.ask(user_id, channel_id, source, text))
+    return render(advisor.ask(user_id, channel_id, source, text), "911")
 
 
 def limited(message: Message) -> bool:
@@ -74,16 +78,16 @@ def test_default_is_twenty_a_minute_then_a_friendly_message(parts) -> None:
     reply = asked(advisor, "U1", "D1", "dm", "May I take tip 21?")
     assert limited(reply)
     assert "try again in a minute" in reply.text and "urgent" in reply.text  # friendly, useful
-    assert reply.blocks == [section(RATE_LIMITED)] and not any(
-        b["type"] == "actions" for b in reply.blocks
-    )
+    # Nothing but the notice and the one way to a person that never waits: I need help now.
+    assert reply.blocks[0] == section(RATE_LIMITED)
+    assert [e["action_id"] for e in reply.blocks[1]["elements"]] == [HELP_NOW]
     # No engine call, no question on record, no answer on record for the 21st.
     assert len(engine.questions) == 20 and "May I take tip 21?" not in engine.questions
     assert storage.db["questions"].count == 20
     assert "tip 21" not in {r["text"] for r in storage.db["questions"].rows}
 
     assert not limited(asked(advisor, "U2", "D2", "dm", "May I take a tip?"))  # others unaffected
-    assert asked(advisor, "U1", "D1", "dm", "help").text == usage().text  # help still works
+    assert asked(advisor, "U1", "D1", "dm", "help").text == usage("en", "911").text  # still works
 
 
 def test_the_window_slides_and_then_frees_up(parts) -> None:

@@ -25,8 +25,9 @@ from slack_sdk.models.blocks import Block as SdkBlock
 from slack_sdk.models.views import View as SdkView
 
 from bot.asking import messages as answers
-from bot.asking.advisor import Advisor
+from bot.asking.advisor import Advisor, Behind
 from bot.asking.compose import compose
+from bot.asking.help_now import HelpCall
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
 from bot.escalation import messages
@@ -111,21 +112,24 @@ def passages(draw: st.DrawFn) -> Hit:
 def replies(draw: st.DrawFn) -> Any:
     hits = draw(st.lists(passages(), max_size=6))
     urgent = draw(st.booleans())
+    scope = draw(st.sampled_from(["guidance", "out", "conversation"]))
+    route = draw(passages()).section if scope != "guidance" else None
     answer = Answer(
         question=draw(hostile),
-        language="en",
-        confident=draw(st.booleans()),
+        language=draw(st.sampled_from(["en", "es"])),
+        confident=draw(st.booleans()) and bool(hits),
         urgent=urgent,
         unsure=draw(st.booleans()),
         danger=0.5,
         emergency=hits[0].section if urgent and hits else None,
-        scope="guidance",
-        route=None,
+        scope=scope,
+        route=route,
         takeaway=draw(hostile_long),
         script=draw(hostile_long),
         hits=hits,
     )
-    return compose(answer)
+    previous = draw(st.none() | passages().map(lambda hit: hit.section))
+    return compose(answer, "911", previous)
 
 
 @st.composite
@@ -228,13 +232,53 @@ def test_answer_is_inert_and_within_limits(reply: Any, question_id: str, escalat
 
 
 @PROPERTY
+@given(reply=replies(), question_id=hex_id)
+def test_answer_fits_a_phone_screen_before_its_buttons(reply: Any, question_id: str) -> None:
+    blocks = answers.answer(reply, question_id).blocks
+    first = next(i for i, block in enumerate(blocks) if block["type"] == "actions")
+    seen = [e["text"] for b in blocks[:first] for e in [b.get("text"), *b.get("elements", [])] if e]
+    if reply.shape != "urgent":  # urgent: the steps lead, however long they are
+        assert sum(len(text) for text in seen) <= answers.PHONE_SCREEN
+
+
+@PROPERTY
+@given(
+    sections=st.lists(passages().map(lambda hit: hit.section), max_size=5),
+    language=st.sampled_from(["en", "es", ""]),
+    urgent=st.booleans(),
+    mine=st.booleans(),
+)
+def test_guidance_modal_is_inert_and_within_limits(
+    sections: list[Section], language: str, urgent: bool, mine: bool
+) -> None:
+    behind = Behind(language, urgent, tuple(sections)) if mine else None
+    modal = answers.guidance_modal(behind, language)
+    assert 0 < len(modal["blocks"]) <= 100 and len(modal["title"]["text"]) <= 24
+    assert_block_limits(modal["blocks"], set())
+    assert_inert(modal, set())
+    SdkView(**modal).validate_json()
+
+
+@PROPERTY
+@given(
+    escalation_id=st.one_of(st.none(), hex_id),
+    raised=st.booleans(),
+    language=st.sampled_from(["en", "es"]),
+)
+def test_help_now_notice_is_inert(escalation_id: str | None, raised: bool, language: str) -> None:
+    message = answers.help_sent(HelpCall(raised, escalation_id, language), "911")
+    check_message(message, {escalation_id or ""}, set())
+
+
+@PROPERTY
 @given(text=hostile_long, question_id=st.one_of(st.just(""), hex_id))
 def test_notices_usage_and_apology_are_inert(text: str, question_id: str) -> None:
     from bot.slack.text import safe
 
     check_message(notice(safe(f"Sorry, {text}.", 500)), set(), set())
     check_message(answers.apology(question_id), {question_id}, set())
-    check_message(answers.usage(), set(), set())
+    check_message(answers.usage("en", "911"), set(), set())
+    check_message(answers.usage("es", "911"), set(), set())
 
 
 # --- escalations --------------------------------------------------------------------------
@@ -318,7 +362,7 @@ def test_advisor_replies_are_inert_whatever_is_asked(advisor: Advisor) -> None:
     def check(text: str, entities: bool) -> None:
         sent = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         outcome = advisor.ask("U0ASKER01", "D0ASKER01", "dm", sent if entities else text)
-        message = answers.render(outcome)
+        message = answers.render(outcome, "911")
         db = advisor.questions.database.db
         ids = {r["id"] for r in db.query("SELECT id FROM questions")}
         ids |= {r["id"] for r in db.query("SELECT id FROM escalations")}

@@ -320,6 +320,13 @@ def test_users_info(client: WebClient) -> None:
     assert api_error(excinfo) == "user_not_found"
 
 
+def test_users_info_gives_the_locale_only_when_asked(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U0ROSA", "rosa", locale="es-LA")
+    assert "locale" not in client.users_info(user="U0ROSA")["user"]
+    assert client.users_info(user="U0ROSA", include_locale=True)["user"]["locale"] == "es-LA"
+    assert client.users_info(user="U0ALICE", include_locale=True)["user"]["locale"] == "en-US"
+
+
 def test_apps_connections_open_needs_app_token(emu: SlackEmulator) -> None:
     url = WebClient(base_url=emu.api_url).apps_connections_open(app_token=APP_TOKEN)["url"]
     assert url.startswith("ws://127.0.0.1:") and "/link/?ticket=" in url
@@ -740,6 +747,17 @@ def test_event_callback_and_inner_event_shapes() -> None:
     }
     home = payloads.app_home_opened("U0ALICE")
     assert home["type"] == "app_home_opened" and home["tab"] == "home" and "view" not in home
+
+
+def test_a_message_with_a_photo_is_a_file_share(emu: SlackEmulator) -> None:
+    photo = payloads.image_file("U0ALICE")
+    event = emu.post_user_message("U0ALICE", "is this ok?", files=[photo])
+    assert event["subtype"] == "file_share" and event["files"] == [photo]
+    assert event["upload"] is True and event["display_as_bot"] is False
+    assert photo["id"].startswith("F") and photo["mimetype"] == "image/jpeg"
+    bare = emu.post_user_message("U0ALICE", "", files=[payloads.image_file("U0ALICE")])
+    assert bare["text"] == "" and "blocks" not in bare
+    assert emu.messages(event["channel"])[0]["files"] == [photo]  # stored as Slack keeps it
 
 
 def test_block_actions_home_vs_message(emu: SlackEmulator, client: WebClient) -> None:

@@ -17,12 +17,13 @@ class Question:
     id: str
     user_id: str
     channel_id: str
-    source: str  # "dm" or "command"
+    source: str  # "dm", "command", or "help" (an I need help now click with no question)
     text: str
     created_at: float
     confident: bool | None = None  # None: never answered (the engine failed)
     urgent: bool | None = None
-    citations: tuple[str, ...] = ()  # the passages shown, "doc > section"
+    citations: tuple[str, ...] = ()  # the sections behind the answer, "doc > section"
+    language: str = "en"  # the answer's language, for the texts that follow a click on it
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Question:
@@ -36,6 +37,7 @@ class Question:
             confident=None if row["confident"] is None else bool(row["confident"]),
             urgent=None if row["urgent"] is None else bool(row["urgent"]),
             citations=tuple(json.loads(row["citations"] or "[]")),
+            language=row["language"] or "en",
         )
 
 
@@ -61,6 +63,7 @@ class QuestionStore:
         confident: bool | None = None,
         urgent: bool | None = None,
         citations: Sequence[str] = (),
+        language: str = "en",
     ) -> str:
         """Record a question with its answer, or without one when the engine failed on it."""
         question_id = new_id()
@@ -75,6 +78,7 @@ class QuestionStore:
                 "confident": int(confident) if answered else None,
                 "urgent": int(bool(urgent)) if answered else None,
                 "citations": json.dumps(list(citations)) if answered else None,
+                "language": language,
                 "created_at": time.time(),
             }
         )
@@ -82,6 +86,16 @@ class QuestionStore:
 
     def question(self, question_id: str) -> Question | None:
         rows = list(self.database.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))
+        return Question.from_row(rows[0]) if rows else None
+
+    def latest(self, user_id: str) -> Question | None:
+        """The person's most recent question (what an App Home "I need help now" is about)."""
+        rows = list(
+            self.database.db.query(
+                "SELECT * FROM questions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1",
+                [user_id],
+            )
+        )
         return Question.from_row(rows[0]) if rows else None
 
     def record_feedback(

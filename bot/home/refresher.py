@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 
 from bot.escalation.store import Escalation, EscalationStore
 from bot.escalation.supervisors import Supervisors
 from bot.home.store import HomeStore
-from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
+from bot.home.view import DEFAULT_NUMBER, OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.background import BackgroundWorker, failure_reason
 from bot.storage import DAY
 
@@ -42,6 +43,9 @@ class HomeRefresher(BackgroundWorker):
         supervisors: Supervisors,
         client: WebClient,
         viewer_days: float = VIEWER_DAYS,
+        *,
+        language: Callable[[str], str] = lambda user_id: "",
+        emergency_number: str = DEFAULT_NUMBER,
     ) -> None:
         super().__init__()
         self.homes = homes
@@ -49,6 +53,8 @@ class HomeRefresher(BackgroundWorker):
         self.supervisors = supervisors
         self.client = client
         self.viewer_days = viewer_days
+        self.language = language  # the user's Slack language ("" unknown: English)
+        self.emergency_number = emergency_number
         self._lock = threading.Lock()
         self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
@@ -103,4 +109,5 @@ class HomeRefresher(BackgroundWorker):
         queue = (
             self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
         )
-        self.client.views_publish(user_id=user_id, view=home_view(own, queue))
+        view = home_view(own, queue, language=self.language(user_id), number=self.emergency_number)
+        self.client.views_publish(user_id=user_id, view=view)

@@ -1,6 +1,9 @@
-"""The App Home tab: what the bot is for, how to ask, your requests; the queue for supervisors.
+"""The App Home tab: what the bot is for, how to ask, "I need help now", your requests; the
+queue for supervisors.
 
 A pure rendering of what the refresher read, so the view can be checked without a database.
+The asker's parts follow the user's Slack language (`bot.asking.strings`); the supervisors'
+queue stays in the supervisors' language, as their cards do.
 """
 
 from __future__ import annotations
@@ -8,39 +11,53 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.asking.messages import EXAMPLES
-from bot.escalation.messages import KIND_LABELS, STATE_LABELS, state_line, supervisor_buttons
+from bot.asking.actions import HELP_NOW
+from bot.asking.strings import Strings, strings
+from bot.escalation.messages import KIND_LABELS, state_line, supervisor_buttons
 from bot.escalation.states import State
 from bot.escalation.store import Escalation
-from bot.slack.blocks import Block, actions, context, divider, header, quote, section, slack_date
+from bot.slack.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    quote,
+    section,
+    slack_date,
+)
 from bot.slack.text import MAX_HOME_BLOCKS, safe
 
 OWN_LIMIT = 5  # own requests shown
 QUEUE_LIMIT = 20  # queue items shown, 3 blocks each: well under the 100-block Home limit
-ABOUT = (
-    "I help Home Pros with professional boundaries with customers: gifts and tips, favours, "
-    "personal contact, money, flirting, safety. I answer from the company's guidance, and I can "
-    "put you in touch with a supervisor in one click."
-)
-HOW = (
-    "*How to ask:* send me a direct message in the Messages tab, or type `/boundary` and your "
-    "question in any channel (only you see the answer)."
-)
+DEFAULT_NUMBER = "911"  # the settings' default EMERGENCY_NUMBER
 
 
 def home_view(
-    own: Sequence[Escalation], queue: Sequence[Escalation] | None = None
+    own: Sequence[Escalation],
+    queue: Sequence[Escalation] | None = None,
+    *,
+    language: str = "",
+    number: str = DEFAULT_NUMBER,
 ) -> dict[str, Any]:
-    """The Home of someone whose requests are `own`; `queue` only for a supervisor."""
+    """The Home of someone whose requests are `own`; `queue` only for a supervisor.
+
+    `language`: the user's ("" for English); `number`: the emergency number to call.
+    """
+    words = strings(language)
+    examples = "\n".join(f"\u2022 {safe(e, 300)}" for e in words.examples)
     items: list[Block] = [
         header("Boundary Bot"),
-        section(ABOUT),
-        section(HOW),
-        section("*For example:*\n" + "\n".join(f"\u2022 {safe(e, 300)}" for e in EXAMPLES)),
+        section(words.home_about),
+        section(words.help_now_prompt.format(number=number)),
+        actions(button(words.help_now, HELP_NOW, "", "danger")),  # about their latest question
+        section(words.home_how),
+        section(f"*{words.for_example}*\n{examples}"),
         divider(),
-        header("Your recent requests"),
+        header(words.home_requests),
     ]
-    items += [_own(e) for e in own] or [context("You haven't asked for a supervisor yet.")]
+    items += [_own(e, words) for e in own] or [context(words.home_no_requests)]
     if queue is not None:
         items += [divider(), header(f"Supervisor queue ({len(queue)})")]
         if not queue:
@@ -50,10 +67,10 @@ def home_view(
     return {"type": "home", "blocks": items[:MAX_HOME_BLOCKS]}
 
 
-def _own(escalation: Escalation) -> Block:
-    state = STATE_LABELS[escalation.state]
+def _own(escalation: Escalation, words: Strings) -> Block:
+    state = words.states[escalation.state.value]
     if escalation.state is State.CLAIMED:
-        state += f" by <@{escalation.claimed_by}>"
+        state = words.claimed_by.format(state=state, who=f"<@{escalation.claimed_by}>")
     return section(
         f"*{state}* \u00b7 {slack_date(escalation.created_at)}\n"
         + quote(safe(escalation.question, 300))

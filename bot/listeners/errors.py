@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.asking.messages import apology
 from bot.services import Services
-from bot.slack.replies import tell
+from bot.slack.replies import tell, user_of
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,16 @@ def register(app: App, services: Services) -> None:
             return BoltResponse(status=200, body="")  # nothing to do, but always ack
         log.error("listener failed (%s): %s", body.get("type"), type(error).__name__)
         log.debug("listener failure details", exc_info=error)
+        message = apology(
+            language=services.locales.cached(user_of(body))
+        )  # Slack may be the problem
         try:
-            tell(body, client, respond, apology())
+            tell(body, client, respond, message)
         except Exception as exc:
             log.error("could not send the apology either: %s", type(exc).__name__)
             if respond is not None and body.get("response_url"):  # try the DM instead
                 try:
-                    tell(body, client, None, apology())
+                    tell(body, client, None, message)
                 except Exception as again:
                     log.error("nor by DM: %s", type(again).__name__)
         return None

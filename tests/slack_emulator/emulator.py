@@ -145,7 +145,9 @@ class SlackEmulator:
         is_bot: bool = False,
         deleted: bool = False,
         tz: str = "Europe/London",
+        locale: str = "en-US",
     ) -> User:
+        """``locale`` is what ``users.info`` returns with ``include_locale=true``."""
         return self.workspace.add_user(
             User(
                 id=user_id,
@@ -157,6 +159,7 @@ class SlackEmulator:
                 deleted=deleted,
                 tz=tz,
                 team_id=self.team_id,
+                locale=locale,
             )
         )
 
@@ -210,12 +213,19 @@ class SlackEmulator:
 
     # -- messages --------------------------------------------------------------
     def post_user_message(
-        self, user_id: str, text: str, channel: str | None = None, *, thread_ts: str | None = None
+        self,
+        user_id: str,
+        text: str,
+        channel: str | None = None,
+        *,
+        thread_ts: str | None = None,
+        files: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Record a message *from a human* and return the matching inner ``message`` event.
 
         Defaults to the user's DM with the bot. Wrap the result with
-        ``payloads.event_callback(...)`` and deliver it (Socket Mode or HTTP).
+        ``payloads.event_callback(...)`` and deliver it (Socket Mode or HTTP). With
+        ``files`` (e.g. ``[payloads.image_file(user_id)]``) it is a ``file_share`` message.
         """
         ws = self.workspace
         with ws.lock:
@@ -232,6 +242,7 @@ class SlackEmulator:
                 ws.clock.next(),
                 thread_ts=thread_ts,
                 team_id=self.team_id,
+                files=files,
             )
             stored = {
                 k: v for k, v in event.items() if k not in ("channel", "event_ts", "channel_type")

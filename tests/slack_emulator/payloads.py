@@ -116,8 +116,14 @@ def message(
     thread_ts: str | None = None,
     team_id: str = defaults.TEAM_ID,
     include_blocks: bool = True,
+    files: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A user-authored ``message`` event (``channel_type``: im | mpim | channel | group)."""
+    """A user-authored ``message`` event (``channel_type``: im | mpim | channel | group).
+
+    With ``files`` it is what Slack sends for a message with attachments: subtype
+    ``file_share``, ``files``, ``upload: true`` and ``display_as_bot: false`` (and, when
+    there is no text, an empty ``text`` and no blocks).
+    """
     ts = ts or new_ts()
     event: dict[str, Any] = {
         "client_msg_id": str(uuid.uuid4()),
@@ -127,12 +133,47 @@ def message(
         "ts": ts,
         "team": team_id,
     }
-    if include_blocks:
+    if include_blocks and (text or not files):
         event["blocks"] = _rich_text(text)
+    if files is not None:
+        event.update(subtype="file_share", files=files, upload=True, display_as_bot=False)
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
     event.update(channel=channel, event_ts=ts, channel_type=channel_type)
     return event
+
+
+def image_file(user: str, name: str = "photo.jpg", team_id: str = defaults.TEAM_ID) -> dict:
+    """A file object as a ``file_share`` message lists it: a phone photo, uploaded privately."""
+    file_id = "F" + "".join(secrets.choice(_ALNUM) for _ in range(10))
+    now = int(time.time())
+    return {
+        "id": file_id,
+        "created": now,
+        "timestamp": now,
+        "name": name,
+        "title": name,
+        "mimetype": "image/jpeg",
+        "filetype": "jpg",
+        "pretty_type": "JPEG",
+        "user": user,
+        "user_team": team_id,
+        "editable": False,
+        "size": 183_204,
+        "mode": "hosted",
+        "is_external": False,
+        "external_type": "",
+        "is_public": False,
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
+        "url_private": f"https://files.slack.com/files-pri/{team_id}-{file_id}/{name}",
+        "url_private_download": (
+            f"https://files.slack.com/files-pri/{team_id}-{file_id}/download/{name}"
+        ),
+        "original_w": 3024,
+        "original_h": 4032,
+    }
 
 
 def message_im(

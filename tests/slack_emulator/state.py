@@ -67,8 +67,9 @@ class User:
     tz: str = "Europe/London"
     team_id: str = defaults.TEAM_ID
     bot_id: str | None = None
+    locale: str = "en-US"  # returned only when asked with ``include_locale=true``
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, include_locale: bool = False) -> dict[str, Any]:
         real_name = self.real_name or self.name
         profile: dict[str, Any] = {
             "real_name": real_name,
@@ -110,6 +111,7 @@ class User:
             "is_app_user": False,
             "updated": 1700000000,
             "has_2fa": False,
+            **({"locale": self.locale} if include_locale else {}),
         }
 
 

@@ -663,7 +663,8 @@ def _users_info(api: WebApi, req: ApiRequest) -> dict[str, Any]:
     api.require_scope("users:read")
     if not user_id or user_id not in api.ws.users:
         raise ApiError("user_not_found")
-    return {"ok": True, "user": api.ws.users[user_id].to_api()}
+    include_locale = truthy(req.params.get("include_locale"))
+    return {"ok": True, "user": api.ws.users[user_id].to_api(include_locale)}
 
 
 def supported_methods() -> list[str]:

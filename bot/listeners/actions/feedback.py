@@ -30,5 +30,10 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         ack()
         subject, helpful = SUBJECTS[action["action_id"]]
-        services.questions.record_feedback(subject, action["value"], user_of(body), helpful)
-        tell(body, client, respond, thanks())
+        user = user_of(body)
+        services.questions.record_feedback(subject, action["value"], user, helpful)
+        question = (
+            services.questions.question(action["value"]) if subject is Subject.ANSWER else None
+        )
+        language = question.language if question else services.locales.cached(user)
+        tell(body, client, respond, thanks(language))

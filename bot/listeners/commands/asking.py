@@ -1,4 +1,6 @@
-"""`/boundary QUESTION`: acknowledged at once, answered privately through the response_url."""
+"""`/boundary QUESTION` (or `/boundary help`): acknowledged at once, answered privately
+through the response_url, help included, so looking up the asker's language never risks
+Slack's 3 seconds."""
 
 from __future__ import annotations
 
@@ -6,20 +8,19 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.asking.advisor import is_help
-from bot.asking.messages import render, usage
+from bot.asking.messages import render
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
+    number = services.settings.emergency_number
+
     @app.command("/boundary")
     def boundary(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        text = command.get("text") or ""
-        if is_help(text):
-            ack(response_type="ephemeral", **usage().kwargs())
-            return
-        ack()  # within Slack's 3 seconds; the answer follows through the response_url
+        ack()
         outcome = services.advisor.ask(
-            command["user_id"], command.get("channel_id", ""), "command", text
+            command["user_id"], command.get("channel_id", ""), "command", command.get("text") or ""
         )
-        respond(response_type="ephemeral", replace_original=False, **render(outcome).kwargs())
+        respond(
+            response_type="ephemeral", replace_original=False, **render(outcome, number).kwargs()
+        )

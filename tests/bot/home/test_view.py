@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from bot.asking.actions import HELP_NOW
 from bot.escalation import actions as ids
 from bot.escalation.states import State
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
@@ -40,3 +41,20 @@ def test_empty_home_and_empty_queue() -> None:
 def test_own_request_says_who_claimed_it() -> None:
     claimed = escalation(state=State.CLAIMED, claimed_by="U0SUP")
     assert "*Claimed by <@U0SUP>* \u00b7" in json.dumps(home_view([claimed]), ensure_ascii=False)
+
+
+def test_i_need_help_now_is_on_every_home_with_the_settings_number() -> None:
+    view = home_view([], number="112")
+    [help_now] = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert help_now["action_id"] == HELP_NOW and help_now["style"] == "danger"
+    assert "value" not in help_now  # it is about the person's latest question, found on click
+    assert "Call 112" in json.dumps(view)
+
+
+def test_the_home_follows_the_users_language_but_the_queue_stays_in_english() -> None:
+    claimed = escalation(state=State.CLAIMED, claimed_by="U0SUP")
+    view = json.dumps(home_view([claimed], [], language="es"), ensure_ascii=False)
+    assert "Tus solicitudes recientes" in view and "*Tomada por <@U0SUP>* \u00b7" in view
+    assert "Necesito ayuda ya" in view and "Llama al 911" in view
+    assert "Supervisor queue (0)" in view
+    assert "Your recent requests" not in view
