@@ -5,6 +5,7 @@ the features depend on (the engine, who supervises)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from slack_sdk import WebClient
 
@@ -17,6 +18,11 @@ from bot.escalation.outbox_store import OutboxStore
 from bot.escalation.service import Escalations
 from bot.escalation.store import EscalationStore
 from bot.escalation.supervisors import ChannelSupervisors, Supervisors
+from bot.guidance.folder import GuidanceFolder
+from bot.guidance.gaps import Gaps, Grouper
+from bot.guidance.messages import review_blocks
+from bot.guidance.service import Guidance
+from bot.guidance.store import GuidanceStore
 from bot.home.refresher import HomeRefresher
 from bot.home.store import HomeStore
 from bot.slack.deliveries import DeliveryStore
@@ -34,6 +40,7 @@ class Services:
     advisor: Advisor
     worker: DeliveryWorker
     homes: HomeRefresher
+    guidance: Guidance
 
     def start(self) -> None:
         """Start the background threads: Slack deliveries and App Home refreshes."""
@@ -56,13 +63,27 @@ def build_engine(settings: Settings) -> index.Engine:
     )
 
 
-def build_services(settings: Settings, engine: Engine, client: WebClient) -> Services:
+class SearchEngine(Engine, Grouper, Protocol):
+    """What the bot needs of `index.Engine`: answers, and alike questions grouped (gaps)."""
+
+
+def build_services(settings: Settings, engine: SearchEngine, client: WebClient) -> Services:
     database = Database(settings.data_dir)
     questions = QuestionStore(database)
     escalation_store = EscalationStore(database)
     supervisors = ChannelSupervisors(client, settings.supervisor_channel_id)
     worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings)
     homes = HomeRefresher(HomeStore(database), escalation_store, supervisors, client)
+    guidance_store = GuidanceStore(database)
+    guidance = Guidance(
+        guidance_store,
+        GuidanceFolder(settings.knowledge_dir),
+        Gaps(guidance_store, engine),
+        questions,
+        supervisors,
+        homes.review_changed,
+    )
+    homes.review = lambda: review_blocks(guidance.overview())
     escalations = Escalations(
         escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
     )
@@ -77,4 +98,5 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
         advisor,
         worker,
         homes,
+        guidance,
     )

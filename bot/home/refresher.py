@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 
@@ -25,6 +26,7 @@ from bot.escalation.supervisors import Supervisors
 from bot.home.store import HomeStore
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.background import BackgroundWorker, failure_reason
+from bot.slack.blocks import Block
 from bot.storage import DAY
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class HomeRefresher(BackgroundWorker):
         supervisors: Supervisors,
         client: WebClient,
         viewer_days: float = VIEWER_DAYS,
+        review: Callable[[], list[Block]] = list,
     ) -> None:
         super().__init__()
         self.homes = homes
@@ -49,9 +52,11 @@ class HomeRefresher(BackgroundWorker):
         self.supervisors = supervisors
         self.client = client
         self.viewer_days = viewer_days
+        self.review = review  # the supervisors' review part (guidance, gaps), read per publish
         self._lock = threading.Lock()
         self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
+        self._supervisors = False  # whether the review part changed (every supervisor's Home)
 
     # --- called from listeners and the escalation service: never waits on Slack -----------
     def opened(self, user_id: str) -> None:
@@ -65,6 +70,12 @@ class HomeRefresher(BackgroundWorker):
             self._askers.add(escalation.asker)
         self.wake()
 
+    def review_changed(self) -> None:
+        """Guidance was suggested, reviewed or retracted: the supervisors' Homes show it."""
+        with self._lock:
+            self._supervisors = True
+        self.wake()
+
     def refresh(self, user_id: str) -> None:
         """Refresh this user's Home soon, whatever it shows (e.g. they clicked in it)."""
         with self._lock:
@@ -75,10 +86,10 @@ class HomeRefresher(BackgroundWorker):
     def run_once(self) -> int:
         """Publish every Home now due; returns how many were published."""
         with self._lock:
-            askers, users = self._askers, self._users
-            self._askers, self._users = set(), set()
+            askers, users, supervisors = self._askers, self._users, self._supervisors
+            self._askers, self._users, self._supervisors = set(), set(), False
         published = 0
-        for user_id in sorted(self._recipients(askers) | users):
+        for user_id in sorted(self._recipients(askers, supervisors) | users):
             if self.stopping:
                 break
             try:
@@ -88,19 +99,21 @@ class HomeRefresher(BackgroundWorker):
                 log.warning("App Home of %s not refreshed: %s", user_id, failure_reason(exc))
         return published
 
-    def _recipients(self, askers: set[str]) -> set[str]:
-        """The askers and supervisors among recent Home viewers (every change moves the queue)."""
-        if not askers:
+    def _recipients(self, askers: set[str], supervisors: bool = False) -> set[str]:
+        """The askers and supervisors among recent Home viewers (every change moves the queue;
+        `supervisors`: the review part changed, so the supervisors at least)."""
+        if not askers and not supervisors:
             return set()
         viewers = self.homes.viewers(time.time() - self.viewer_days * DAY)
-        if not viewers - askers:
+        if not supervisors and not viewers - askers:
             return viewers & askers  # no supervisor can be among them: skip the member lookup
         return viewers & (askers | self.supervisors.members())
 
     def publish(self, user_id: str) -> None:
         """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
         own = self.escalations.of_asker(user_id, OWN_LIMIT)
-        queue = (
-            self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
-        )
-        self.client.views_publish(user_id=user_id, view=home_view(own, queue))
+        if self.supervisors.is_supervisor(user_id):
+            view = home_view(own, self.escalations.queue(QUEUE_LIMIT), self.review())
+        else:
+            view = home_view(own)
+        self.client.views_publish(user_id=user_id, view=view)

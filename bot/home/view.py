@@ -16,7 +16,7 @@ from bot.slack.blocks import Block, actions, context, divider, header, quote, se
 from bot.slack.text import MAX_HOME_BLOCKS, safe
 
 OWN_LIMIT = 5  # own requests shown
-QUEUE_LIMIT = 20  # queue items shown, 3 blocks each: well under the 100-block Home limit
+QUEUE_LIMIT = 15  # queue items shown, 3 blocks each: room for the review part in 100 blocks
 ABOUT = (
     "I help Home Pros with professional boundaries with customers: gifts and tips, favours, "
     "personal contact, money, flirting, safety. I answer from the company's guidance, and I can "
@@ -29,9 +29,12 @@ HOW = (
 
 
 def home_view(
-    own: Sequence[Escalation], queue: Sequence[Escalation] | None = None
+    own: Sequence[Escalation],
+    queue: Sequence[Escalation] | None = None,
+    review: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """The Home of someone whose requests are `own`; `queue` only for a supervisor."""
+    """The Home of someone whose requests are `own`; `queue` and `review` (guidance to review,
+    gaps: `bot.guidance.messages.review_blocks`) only for a supervisor."""
     items: list[Block] = [
         header("Boundary Bot"),
         section(ABOUT),
@@ -47,6 +50,7 @@ def home_view(
             items.append(context("Nothing waiting. :tada:"))
         for escalation in queue:
             items += _queue_item(escalation)
+    items += review
     return {"type": "home", "blocks": items[:MAX_HOME_BLOCKS]}
 
 

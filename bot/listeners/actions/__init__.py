@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import escalation, feedback
+from bot.listeners.actions import escalation, feedback, guidance, resolution
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
     feedback.register(app, services)
     escalation.register(app, services)
+    guidance.register(app, services)
+    resolution.register(app, services)
