@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
@@ -51,8 +52,16 @@ class Field(StrEnum):
 
 
 def one_line(text: str) -> str:
-    """Whitespace, newlines included, collapsed to single spaces."""
-    return " ".join(text.split())
+    """Whitespace, newlines included, collapsed to single spaces (control characters go)."""
+    return " ".join(printable(text).split())
+
+
+def printable(text: str) -> str:
+    """`text` without control characters but newlines and tabs, nor lone surrogates: a NUL
+    would make the whole knowledge folder unreadable, and a surrogate cannot be saved."""
+    return "".join(
+        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")
+    )
 
 
 def example_lines(text: str) -> tuple[str, ...]:
@@ -88,10 +97,10 @@ class Draft:
         return replace(
             self,
             question=question,
-            title=one_line(self.title).rstrip("#").strip(),
+            title=re.sub(r"[\s#]+$", "", one_line(self.title)),
             answer=one_line(self.answer),
             say=one_line(self.say),
-            text=self.text.strip(),
+            text=printable(self.text).strip(),
             examples=tuple(examples),
         )
 

@@ -56,8 +56,8 @@ NO_SUGGESTIONS = (
     "request, and it comes here for review."
 )
 WHERE = (
-    f"Approving writes one Markdown file to `knowledge/{FOLDER}/`; the bot answers with it "
-    "within seconds. Admins review and commit it with the rest of the knowledge."
+    f"Approving writes one Markdown file to `{FOLDER}/` in the knowledge folder; the bot "
+    "answers with it within seconds. Admins review and commit it with the rest of the knowledge."
 )
 
 
@@ -203,7 +203,7 @@ def review_blocks(overview: Overview) -> list[Block]:
     for entry in overview.approved:
         blocks += _approved(entry)
     if not overview.approved:
-        blocks.append(context(f"None yet. Approved guidance is saved in `knowledge/{FOLDER}/`."))
+        blocks.append(context(f"None yet. Approved guidance goes to `{FOLDER}/` in the knowledge."))
     blocks += _more(overview.approved_total - len(overview.approved))
     return blocks
 
@@ -251,7 +251,7 @@ def _approved(entry: Entry) -> list[Block]:
     when = slack_date(entry.reviewed_at or entry.created_at)
     text = (
         f"*{safe(draft.title, 200)}* \u00b7 approved by <@{entry.reviewed_by}> {when}\n"
-        f"{quote(safe(draft.answer, 500))}\n`knowledge/{safe(entry.path, 200)}`"
+        f"{quote(safe(draft.answer, 500))}\n`{safe(entry.path, 200)}` in the knowledge folder"
     )
     return [
         section(text),
