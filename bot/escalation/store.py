@@ -228,6 +228,14 @@ class EscalationStore:
         rows = self.database.db.execute("SELECT state, count(*) FROM escalations GROUP BY state")
         return {State(state): n for state, n in rows.fetchall()}
 
+    def raised_since(self, since: float) -> list[Escalation]:
+        """Every escalation raised at or after `since`, oldest first."""
+        return _all(
+            self.database.db,
+            "SELECT * FROM escalations WHERE created_at >= ? ORDER BY created_at",
+            [since],
+        )
+
     def seconds_to_claim(self) -> list[float]:
         """How long each claimed escalation waited for its supervisor."""
         rows = self.database.db.execute(

@@ -59,9 +59,7 @@ def one_line(text: str) -> str:
 def printable(text: str) -> str:
     """`text` without control characters but newlines and tabs, nor lone surrogates: a NUL
     would make the whole knowledge folder unreadable, and a surrogate cannot be saved."""
-    return "".join(
-        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs")
-    )
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
 
 
 def example_lines(text: str) -> tuple[str, ...]:
