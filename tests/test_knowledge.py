@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.guidance.draft import Draft
 from bot.guidance.markdown import ORIGIN, render
 from index.documents import (
     CONVERSATION,
@@ -25,6 +24,7 @@ from index.documents import (
     load_document,
     load_documents,
 )
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = load_documents(ROOT / "knowledge")
@@ -97,11 +97,7 @@ def check_supervisors_section(section: Section) -> None:
 
 
 def test_approved_supervisors_guidance_passes_the_pack_checks(tmp_path: Path) -> None:
-    draft = Draft(
-        question="The client wants me to pray with her, what do I do?",
-        title="A client asks you to pray with them",
-        answer="Decline kindly and carry on with the job.",
-    )
+    draft = factories.draft()
     path = tmp_path / "supervisors" / "praying.md"
     path.parent.mkdir()
     path.write_text(render(draft, date(2025, 3, 14)), encoding="utf-8")

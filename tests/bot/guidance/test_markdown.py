@@ -14,16 +14,10 @@ from hypothesis import strategies as st
 from bot.guidance.draft import Draft
 from bot.guidance.markdown import DOC_TITLE, ORIGIN, render
 from index.documents import load_document
+from tests import factories
 
 DAY = date(2025, 3, 14)
-DRAFT = Draft(
-    question="The client wants me to pray with her before every visit, what should I do?",
-    title="A client asks you to pray with them",
-    answer="Decline kindly: say you keep your visits to the work.",
-    say="Thank you for asking, but I keep my visits to the work.",
-    text="Praying together is personal.\n\nYou can say no kindly.",
-    examples=("client asked me to join her prayers", "lady wants me to say grace with her"),
-)
+DRAFT = factories.draft()
 STRUCTURE = st.sampled_from(
     [
         "## Heading",

@@ -16,16 +16,10 @@ from bot.guidance.status import Status
 from bot.guidance.store import Entry
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.text import MAX_HOME_BLOCKS
+from tests import factories
 from tests.factories import escalation
 
-DRAFT = Draft(
-    question="The client wants me to pray with her",
-    title="Praying",
-    answer="Decline kindly.",
-    say="No, thank you.",
-    text="It is personal.\n\nSay no kindly.",
-    examples=("can i pray with a client", "lady wants to say grace with me"),
-)
+DRAFT = factories.draft()
 
 
 def submitted(modal: dict, values: dict[Field, str]) -> dict:
@@ -56,7 +50,7 @@ def test_what_is_typed_in_the_modal_reads_back() -> None:
         Field.ANSWER: DRAFT.answer,
         Field.SAY: DRAFT.say,
         Field.TEXT: DRAFT.text,
-        Field.EXAMPLES: "- can i pray with a client\n\nlady wants to say grace with me\n",
+        Field.EXAMPLES: "- " + "\n\n".join(DRAFT.examples) + "\n",
     }
     assert read_review(submitted(modal, values)) == (Mode.EDIT, "e" * 32, DRAFT)
     assert read_review({**modal, "private_metadata": "launch:x"}) is None

@@ -21,16 +21,13 @@ from bot.guidance.service import Done, Guidance, Invalid, Mode, Refused, Review
 from bot.guidance.status import Status
 from bot.guidance.store import GuidanceStore
 from bot.storage import Database
+from tests import factories
 from tests.factories import escalation
 from tests.fakes import FakeEngine, FakeSupervisors
 
 SUPERVISOR, OTHER, OUTSIDER = "U0SUP", "U0SUPB", "U0BOB"
 NOW = time.time()  # the service's clock: questions are recorded at the real time
-REVIEWED = Draft(
-    question="The client wants me to pray with her, what do I do?",
-    title="A client asks you to pray with them",
-    answer="Decline kindly and carry on with the job.",
-)
+REVIEWED = factories.draft(say="", text="", examples=())
 
 
 class Setup:
