@@ -137,7 +137,8 @@ def opened_modal(
 
 
 def submission(user: str, modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """`user` submits `modal` (as views.open returned it) with `values` in its inputs."""
+    """`user` submits `modal` (as views.open returned it) with `values` in its inputs; the
+    view's hash stays the modal's, as in Slack, however often it is submitted."""
     return payloads.view_submission(
         user,
         modal["callback_id"],
@@ -145,6 +146,7 @@ def submission(user: str, modal: dict[str, Any], values: dict[str, Any]) -> dict
         values,
         view_id=modal["id"],
         blocks=modal["blocks"],
+        view_hash=modal["hash"],
     )
 
 
