@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
+from bot.slack.text import clip
+
 MAX_QUESTION = 500
 MAX_TITLE = 80
 MAX_ANSWER = 300  # a curated answer leads the reply on a phone screen (tests/test_knowledge.py)
@@ -80,7 +82,7 @@ class Draft:
     @classmethod
     def suggested(cls, asked: str, advice: str) -> Draft:
         """A first draft from a question and the advice given: the review starts there."""
-        return cls(question=asked.strip(), answer=one_line(advice)[:MAX_ANSWER], text=advice)
+        return cls(question=asked.strip(), answer=clip(one_line(advice), MAX_ANSWER), text=advice)
 
     def cleaned(self) -> Draft:
         """Single-line fields on one line, the text's blank edges off, examples deduplicated."""

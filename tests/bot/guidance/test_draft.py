@@ -71,3 +71,11 @@ def test_personal_details_are_found(text: str, kind: str) -> None:
 )
 def test_everyday_numbers_are_no_personal_detail(text: str) -> None:
     assert personal_detail(text) is None
+
+
+def test_a_suggested_draft_starts_from_the_advice() -> None:
+    draft = Draft.suggested("  Can I pray with her?\n", "Say no.\nKindly. " * 40)
+    assert draft.question == "Can I pray with her?" and draft.text == "Say no.\nKindly. " * 40
+    assert len(draft.answer) <= MAX_ANSWER and draft.answer.endswith("\u2026")
+    assert draft.answer[:-1].endswith(("no.", "Kindly."))  # cut between words
+    assert "\n" not in draft.answer
