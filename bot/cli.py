@@ -118,9 +118,37 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.escalation.store import EscalationStore
     from bot.storage import Database
 
+    if args.html:
+        return _html_report(args, settings)
     database = Database(settings.data_dir)
     report = build_report(QuestionStore(database), EscalationStore(database))
     print(to_json(report) if args.json else render(report))
+    return 0
+
+
+def _html_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the managers' HTML report (the engine groups the gaps: it loads the model)."""
+    from bot.admin.dashboard import build_dashboard
+    from bot.admin.html_report import render_html
+    from bot.asking.store import QuestionStore
+    from bot.escalation.store import EscalationStore
+    from bot.guidance.gaps import Gaps
+    from bot.guidance.store import GuidanceStore
+    from bot.storage import Database
+
+    target = Path(args.html)
+    if not target.parent.is_dir():
+        raise ConfigError(f"cannot write {target}: no folder {target.parent}")
+    database = Database(settings.data_dir)
+    gaps = Gaps(GuidanceStore(database), _engine(settings, args))
+    dashboard = build_dashboard(
+        QuestionStore(database), EscalationStore(database), gaps, weeks=args.weeks
+    )
+    try:
+        target.write_text(render_html(dashboard), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"Wrote {target} ({dashboard.questions} questions over {args.weeks} weeks)")
     return 0
 
 
@@ -201,8 +229,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_positive, default=3000, help="HTTP port (default 3000)")
     serve.set_defaults(handler=cmd_serve)
 
-    report = sub.add_parser("report", help="usage, coverage gaps, feedback and escalations")
-    report.add_argument("--json", action="store_true", help="print the report as JSON")
+    report = sub.add_parser(
+        "report", parents=[engine_opts], help="usage, coverage gaps, feedback and escalations"
+    )
+    output = report.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the report as JSON")
+    output.add_argument(
+        "--html", metavar="FILE", help="write the managers' report with charts to FILE"
+    )
+    report.add_argument(
+        "--weeks", type=_positive, default=12, metavar="N", help="weeks the HTML report covers"
+    )
     report.set_defaults(handler=cmd_report)
 
     purge = sub.add_parser("purge", help="delete records past retention (open escalations stay)")

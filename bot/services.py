@@ -5,6 +5,7 @@ the features depend on (the engine, who supervises)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from slack_sdk import WebClient
 
@@ -19,6 +20,11 @@ from bot.escalation.outbox_store import OutboxStore
 from bot.escalation.service import Escalations
 from bot.escalation.store import EscalationStore
 from bot.escalation.supervisors import ChannelSupervisors, Supervisors
+from bot.guidance.folder import GuidanceFolder
+from bot.guidance.gaps import Gaps, Grouper
+from bot.guidance.messages import review_blocks
+from bot.guidance.service import Guidance
+from bot.guidance.store import GuidanceStore
 from bot.home.refresher import HomeRefresher
 from bot.home.store import HomeStore
 from bot.slack.deliveries import DeliveryStore
@@ -38,6 +44,7 @@ class Services:
     homes: HomeRefresher
     locales: SlackLocales
     help_now: HelpNow
+    guidance: Guidance
 
     def start(self) -> None:
         """Start the background threads: Slack deliveries and App Home refreshes."""
@@ -60,7 +67,11 @@ def build_engine(settings: Settings) -> index.Engine:
     )
 
 
-def build_services(settings: Settings, engine: Engine, client: WebClient) -> Services:
+class SearchEngine(Engine, Grouper, Protocol):
+    """What the bot needs of `index.Engine`: answers, and alike questions grouped (gaps)."""
+
+
+def build_services(settings: Settings, engine: SearchEngine, client: WebClient) -> Services:
     database = Database(settings.data_dir)
     questions = QuestionStore(database)
     escalation_store = EscalationStore(database)
@@ -75,6 +86,16 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
         language=locales.language,
         emergency_number=settings.emergency_number,
     )
+    guidance_store = GuidanceStore(database)
+    guidance = Guidance(
+        guidance_store,
+        GuidanceFolder(settings.knowledge_dir),
+        Gaps(guidance_store, engine),
+        questions,
+        supervisors,
+        homes.review_changed,
+    )
+    homes.review = lambda: review_blocks(guidance.overview())
     escalations = Escalations(
         escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
     )
@@ -91,4 +112,5 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
         homes,
         locales,
         HelpNow(questions, escalations, locales),
+        guidance,
     )

@@ -30,6 +30,8 @@ import sqlite_utils
 
 from bot.asking.feedback import Subject
 from bot.escalation.states import CLOSED, state_in
+from bot.guidance.status import CLOSED as GUIDANCE_CLOSED
+from bot.guidance.status import status_in
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         not_null={"dedupe_key", "asker", "question", "kind", "state", "created_at"},
         defaults={"reminded": 0, "details": "[]", "citations": "[]"},
     )
+    if "advice" not in db["escalations"].columns_dict:  # what the supervisor advised, on resolving
+        db["escalations"].add_column("advice", str)
     db["escalations"].create_index(["dedupe_key"], unique=True, if_not_exists=True)
     db["escalations"].create_index(["state"], if_not_exists=True)
     db["escalation_events"].create(
@@ -174,6 +178,29 @@ def migrate(db: sqlite_utils.Database) -> None:
         db["questions"].add_column("language", str)
     # Who has an App Home view to keep current (a new table: older databases just gain it).
     db["home_views"].create({"user_id": str, "opened_at": float}, pk="user_id", if_not_exists=True)
+    # Supervisors' answers on their way to guidance (bot.guidance.store), and the approved ones.
+    db["guidance"].create(
+        {
+            "id": str,
+            "status": str,  # bot.guidance.status.Status
+            "escalation_id": str,  # the resolved escalation it was suggested from, if any
+            "question_ids": str,  # JSON list: the questions it answers (no longer gaps)
+            "asked": str,  # the question as asked: cleared once approved or discarded
+            "advice": str,  # the supervisor's advice, as written: cleared likewise
+            "suggested_by": str,
+            "created_at": float,
+            "draft": str,  # JSON of bot.guidance.draft.Draft: what review made of it
+            "reviewed_by": str,
+            "reviewed_at": float,
+            "path": str,  # the approved file, relative to the knowledge folder
+            "digest": str,  # sha256 of what was written there (hand edits are kept)
+        },
+        pk="id",
+        if_not_exists=True,
+        not_null={"status", "created_at"},
+        defaults={"question_ids": "[]", "asked": "", "advice": "", "draft": "{}"},
+    )
+    db["guidance"].create_index(["status"], if_not_exists=True)
 
 
 # --- retention -------------------------------------------------------------------------------
@@ -210,6 +237,11 @@ def purge(database: Database, cutoff: float) -> dict[str, int]:
             "DELETE FROM questions WHERE created_at < ? AND id NOT IN (SELECT question_id "
             "FROM escalations WHERE question_id IS NOT NULL)",
             [cutoff],
+        ).rowcount
+        closed_status, closed_statuses = status_in(GUIDANCE_CLOSED)  # discarded or retracted
+        counts["guidance suggestions"] = db.execute(
+            f"DELETE FROM guidance WHERE {closed_status} AND coalesce(reviewed_at, created_at) < ?",
+            [*closed_statuses, cutoff],
         ).rowcount
         db.execute("DELETE FROM processed_events WHERE at < ?", [cutoff])
         db.execute("DELETE FROM home_views WHERE opened_at < ?", [cutoff])

@@ -39,6 +39,7 @@ from index.build import (
 )
 from index.documents import (
     CONVERSATION,
+    DEFAULT_LANGUAGE,
     GENERAL_EMERGENCY,
     GUIDANCE,
     OUT_OF_SCOPE,
@@ -46,6 +47,7 @@ from index.documents import (
 )
 from index.embedding import Embedder, Precision
 from index.errors import KnowledgeError, QuestionError
+from index.grouping import group
 from index.learning import Learned, Verdict
 from index.sections import ANSWER, NOT_URGENT, PASSAGE, QUESTION, Section
 from index.store import Store
@@ -419,6 +421,21 @@ class Engine:
         queries = [_Query(check_question(q), top, "", "", mode) for q in questions]
         self._keep_fresh()
         return self._answer_batch(queries) if queries else []
+
+    def group(self, texts: Sequence[str]) -> list[list[int]]:
+        """Alike questions together (paraphrases, typos, Spanish): indices of `texts` in
+        groups, the largest first (`index.grouping`)."""
+        texts = list(texts)
+        if not texts:
+            return []
+        vectors = self.embedder.encode_queries(texts)
+        learned = self._loaded.learned if self._loaded else None
+        languages = (
+            [verdict.language for verdict in learned.judge(texts, vectors)]
+            if learned
+            else [DEFAULT_LANGUAGE] * len(texts)
+        )
+        return group(texts, vectors, languages)
 
     def _answer_batch(self, queries: Sequence[_Query]) -> list[Answer]:
         """The batcher's work: one encode, one search and one judging for every question.

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
+from bot.escalation import actions as escalation_ids
 from bot.escalation.actions import CARD_MARKER
 from bot.escalation.outbox import DeliveryWorker
 from bot.escalation.outbox_store import OutboxStore
@@ -112,6 +113,57 @@ def escalate(
     outcome = escalations.escalate(question_id, ASKER, kind, question_id)
     assert outcome.changed and outcome.escalation
     return outcome.escalation
+
+
+def opened_modal(
+    emu: SlackEmulator,
+    callback_id: str,
+    count: int = 1,
+    timeout: float = 15,
+    *,
+    about: str | None = None,
+) -> dict[str, Any]:
+    """The `count`-th modal the bot opened with `callback_id` (and `about` as its
+    private_metadata, if given), as views.open returned it."""
+
+    def matches(call: ApiCall) -> bool:
+        view = call.response.get("view") or {}
+        return (
+            call.ok
+            and view.get("callback_id") == callback_id
+            and about in (None, view.get("private_metadata"))
+        )
+
+    return emu.wait_for("views.open", matches, timeout, count=count).response["view"]
+
+
+def submission(user: str, modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`user` submits `modal` (as views.open returned it) with `values` in its inputs; the
+    view's hash stays the modal's, as in Slack, however often it is submitted."""
+    return payloads.view_submission(
+        user,
+        modal["callback_id"],
+        modal["private_metadata"],
+        values,
+        view_id=modal["id"],
+        blocks=modal["blocks"],
+        view_hash=modal["hash"],
+    )
+
+
+def resolve_values(advice: str, suggest: bool = False) -> dict[str, Any]:
+    """The Resolve modal's inputs: the advice, and the "suggest as guidance" box if ticked."""
+    option = {"text": {"type": "plain_text", "text": "Suggest"}}
+    chosen = [{**option, "value": escalation_ids.SUGGEST_OPTION}]
+    return {
+        escalation_ids.ADVICE_BLOCK: {escalation_ids.ADVICE_INPUT: advice},
+        escalation_ids.SUGGEST_BLOCK: {
+            escalation_ids.SUGGEST_INPUT: {
+                "type": "checkboxes",
+                "selected_options": chosen if suggest else [],
+            }
+        },
+    }
 
 
 def bot_env(emu: SlackEmulator, tmp: Path, **overrides: str) -> dict[str, str]:

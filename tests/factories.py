@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.escalation.states import Kind, State
 from bot.escalation.store import Escalation
+from bot.guidance.draft import Draft
 from index import Answer, Hit, Section
 
 
@@ -80,3 +81,16 @@ def escalation(**fields: Any) -> Escalation:
         "citations": ("Gifts > Cash tips",),
     }
     return Escalation(**{**base, **fields})
+
+
+def draft(**fields: Any) -> Draft:
+    """Reviewed supervisors' guidance (a client asks the Home Pro to pray), fields as told."""
+    base: dict[str, Any] = {
+        "question": "The client wants me to pray with her before every visit, what should I do?",
+        "title": "A client asks you to pray with them",
+        "answer": "Decline kindly: say you keep your visits to the work.",
+        "say": "Thank you for asking, but I keep my visits to the work.",
+        "text": "Praying together is personal.\n\nYou can say no kindly.",
+        "examples": ("client asked me to join her prayers", "lady wants me to say grace with her"),
+    }
+    return Draft(**{**base, **fields})

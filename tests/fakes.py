@@ -1,5 +1,6 @@
 """Shared stand-ins for the bot's protocol dependencies: the search engine
-(`bot.asking.advisor.Engine`) and who supervises (`bot.escalation.supervisors.Supervisors`).
+(`bot.asking.advisor.Engine`, `bot.guidance.gaps.Grouper`) and who supervises
+(`bot.escalation.supervisors.Supervisors`).
 
 Unit tests use these instead of each writing its own double, so every test's fake keeps the
 contract the real one has (e.g. the engine refuses empty and over-long questions itself).
@@ -8,7 +9,7 @@ contract the real one has (e.g. the engine refuses empty and over-long questions
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from index import Answer, Hit, Section, check_question
 from tests import factories
@@ -87,6 +88,14 @@ class FakeEngine:
             self.questions.append(text)
             self.asked.append((text, context, language_hint))
         return self.answer_for(text)
+
+    def group(self, texts: Sequence[str]) -> list[list[int]]:
+        """Like `index.Engine.group`, but only the same wording (case and spacing aside) is
+        alike: the largest group first."""
+        groups: dict[str, list[int]] = {}
+        for index, text in enumerate(texts):
+            groups.setdefault(" ".join(text.lower().split()), []).append(index)
+        return sorted(groups.values(), key=lambda members: (-len(members), members[0]))
 
 
 class FakeSupervisors:

@@ -18,12 +18,14 @@ from bot.escalation.actions import (
     ADD_DETAILS,
     CARD_MARKER,
     CLAIM,
+    DETAILS_CALLBACK,
     ESCALATE,
     HANDOVER,
     REMINDER_MARKER,
     RESOLUTION_HELPFUL,
     RESOLUTION_NOT_HELPFUL,
     RESOLVE,
+    RESOLVE_CALLBACK,
 )
 from tests.bot_harness import (
     APP_TOKEN,
@@ -41,7 +43,10 @@ from tests.bot_harness import (
     card_for,
     click,
     open_home,
+    opened_modal,
     posts_to,
+    resolve_values,
+    submission,
     wait_post,
 )
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
@@ -209,12 +214,19 @@ def test_resolve_tells_the_asker_and_asks_whether_it_helped(slack: Delivery, ask
     _, card_call = escalate(slack, asker, "Can I accept a watch from a client?")
     ts = card_call.response["ts"]
     click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE)
+    modal = opened_modal(emu, RESOLVE_CALLBACK)  # "What did you advise?"
+    empty = slack.interaction(submission(SUPERVISOR, modal, resolve_values("  ")))
+    assert empty["response_action"] == "errors" and "advice" in empty["errors"]
+    advice = "Thank them <!here> and decline the watch: it belongs with the family."
+    slack.interaction(submission(SUPERVISOR, modal, resolve_values(advice)))
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15)
     assert f"Resolved by <@{SUPERVISOR}>" in all_text(emu.message(SUPERVISOR_CHANNEL, ts))
     assert buttons(emu.message(SUPERVISOR_CHANNEL, ts)) == []
     dm = emu.open_im(asker)
     notice = wait_post(emu, dm, count=2)  # after the answer
     assert "resolved" in notice.params["text"]
+    assert "decline the watch" in all_text(notice.params)  # the advice, quoted
+    assert "&lt;!here&gt;" in all_text(notice.params) and "<!here>" not in all_text(notice.params)
     assert [b["action_id"] for b in buttons(notice.params)] == [
         RESOLUTION_HELPFUL,
         RESOLUTION_NOT_HELPFUL,
@@ -286,8 +298,7 @@ def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: s
             is_ephemeral=True,
         )
     )
-    opened = emu.wait_for("views.open", lambda c: c.ok, 15)
-    modal = opened.response["view"]
+    modal = opened_modal(emu, DETAILS_CALLBACK)
     ack = slack.interaction(
         payloads.view_submission(
             asker,

@@ -1,12 +1,19 @@
 """The bundled knowledge pack is complete: a section added without its curated answer, its
-example questions or its Spanish fields fails the build, so none can skip them."""
+example questions or its Spanish fields fails the build, so none can skip them.
+
+Supervisors' guidance (`origin: supervisors`, approved in the App Home and written to
+`knowledge/supervisors/`) is English only and may have few example questions: a supervisor
+answers one question, and the bot's file is checked here as the pack's are."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.guidance.markdown import ORIGIN, render
 from index.documents import (
     CONVERSATION,
     GENERAL_EMERGENCY,
@@ -14,8 +21,10 @@ from index.documents import (
     OUT_OF_SCOPE,
     Document,
     Section,
+    load_document,
     load_documents,
 )
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = load_documents(ROOT / "knowledge")
@@ -36,6 +45,13 @@ def test_the_pack_has_every_kind_of_file() -> None:
     assert {"Greeting", "Thanks", "Help", "What to say"} <= set(conversation)
 
 
+def origin(document: Document, root: Path = ROOT / "knowledge") -> str:
+    """The file's `origin:` ("supervisors" for approved supervisors' guidance), or ""."""
+    text = (root / document.path).read_text(encoding="utf-8")
+    meta = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else None
+    return str((meta or {}).get("origin") or "")
+
+
 @pytest.mark.parametrize("document", [pytest.param(d, id=d.path) for d in PACK])
 def test_every_file_names_its_sources(document: Document) -> None:
     assert document.source and document.source != document.path
@@ -45,6 +61,9 @@ def test_every_file_names_its_sources(document: Document) -> None:
 
 @pytest.mark.parametrize(("document", "section"), SECTIONS)
 def test_every_section_has_its_curated_fields(document: Document, section: Section) -> None:
+    if origin(document) == ORIGIN:
+        check_supervisors_section(section)
+        return
     f = section.fields
     assert f.answers.get("en") and f.answers.get("es"), "Answer and Answer (es) are required"
     assert len(f.answers["en"]) <= ANSWER_CHARS
@@ -66,6 +85,27 @@ def test_every_section_has_its_curated_fields(document: Document, section: Secti
         assert len(f.questions["en"]) >= MIN_SITUATIONS
         assert len(f.questions["es"]) >= MIN_SITUATIONS
         assert f.not_urgent.get("en") and f.not_urgent.get("es"), "look-alikes teach the line"
+
+
+def check_supervisors_section(section: Section) -> None:
+    """Supervisors' guidance: English only, at least the question it answers."""
+    f = section.fields
+    assert f.answers.get("en"), "Answer is required"
+    assert len(f.answers["en"]) <= ANSWER_CHARS
+    assert section.paragraphs, "the guidance text is missing"
+    assert f.questions.get("en"), "the question it answers is missing"
+
+
+def test_approved_supervisors_guidance_passes_the_pack_checks(tmp_path: Path) -> None:
+    draft = factories.draft()
+    path = tmp_path / "supervisors" / "praying.md"
+    path.parent.mkdir()
+    path.write_text(render(draft, date(2025, 3, 14)), encoding="utf-8")
+    document = load_document(path, tmp_path)
+    assert origin(document, tmp_path) == ORIGIN and document.scope == GUIDANCE
+    test_every_file_names_its_sources(document)
+    [section] = document.sections
+    check_supervisors_section(section)
 
 
 def test_no_example_is_filed_under_two_sections() -> None:

@@ -34,6 +34,7 @@ from bot.escalation.actions import (
     CLAIM,
     ESCALATE,
     RESOLVE,
+    RESOLVE_CALLBACK,
 )
 from tests.bot_harness import (
     APP_TOKEN,
@@ -46,8 +47,11 @@ from tests.bot_harness import (
     BotProcess,
     Delivery,
     bot_env,
+    opened_modal,
+    resolve_values,
     run_cli,
     running_bot,
+    submission,
     workspace,
 )
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
@@ -391,9 +395,16 @@ def test_repeated_claim_and_resolve_clicks_change_things_once(
         if set(c.params.get("users", "").split(",")) == {asker, SUPERVISOR}
     ]
     assert len(group) == 1
-    for _ in range(2):
+    for _ in range(2):  # each Resolve click opens the modal; each modal is submitted
         slack.interaction(emu.message_button_payload(SUPERVISOR, SUPERVISOR_CHANNEL, ts, RESOLVE))
         slack.interaction(emu.home_button_payload(SUPERVISOR, RESOLVE, escalation_id))
+    modals = [opened_modal(emu, RESOLVE_CALLBACK, n, about=escalation_id) for n in (1, 2, 3, 4)]
+    acks = [
+        slack.interaction(submission(SUPERVISOR, modal, resolve_values(typed("Say no."))))
+        for modal in modals
+    ]
+    assert [a.get("response_action") for a in acks] == [None, "errors", "errors", "errors"]
+    assert "already resolved" in acks[1]["errors"]["advice"]
     emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == ts, 15, count=2)
     time.sleep(2)
     assert len(emu.message_history(SUPERVISOR_CHANNEL, ts)) == 3  # ... resolved

@@ -31,9 +31,16 @@ from bot.asking.help_now import HelpCall
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
 from bot.escalation import messages
+from bot.escalation.resolution import resolve_modal
 from bot.escalation.service import Escalations
 from bot.escalation.states import Kind, State
 from bot.escalation.store import Escalation, EscalationStore
+from bot.guidance.draft import Draft
+from bot.guidance.gaps import Gap
+from bot.guidance.messages import review_blocks, review_modal
+from bot.guidance.service import Mode, Overview, Review
+from bot.guidance.status import Status
+from bot.guidance.store import Entry
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.blocks import Message, notice
 from bot.storage import Database
@@ -146,6 +153,7 @@ def escalations(draw: st.DrawFn, state: State | None = None, home: bool = False)
         details=() if home else tuple(draw(st.lists(hostile_long, max_size=8))),
         claimed_by=draw(slack_user),
         closed_by=draw(slack_user),
+        advice="" if home else draw(st.one_of(st.just(""), hostile_long)),
     )
 
 
@@ -313,6 +321,88 @@ def test_reminder_any_period_is_inert(escalation: Escalation, minutes: float) ->
 def test_details_modal_carries_the_id_only() -> None:
     modal = messages.details_modal("e" * 32)
     assert modal["private_metadata"] == "e" * 32
+    SdkView(**modal).validate_json()
+
+
+@PROPERTY
+@given(escalation=escalations())
+def test_resolve_modal_is_inert_and_within_limits(escalation: Escalation) -> None:
+    modal = resolve_modal(escalation)
+    assert modal["private_metadata"] == escalation.id
+    assert_inert(modal["blocks"][0], set())  # the question; the rest is the bot's own words
+    SdkView(**modal).validate_json()
+
+
+# --- guidance -----------------------------------------------------------------------------
+drafts = st.builds(
+    Draft,
+    question=hostile_long,
+    title=hostile_long,
+    answer=hostile_long,
+    say=hostile_long,
+    text=hostile_long,
+    examples=st.lists(hostile, max_size=5).map(tuple),
+)
+
+
+@st.composite
+def entries(draw: st.DrawFn, status: Status) -> Entry:
+    return Entry(
+        id=draw(hex_id),
+        status=status,
+        created_at=draw(st.floats(0, 4_000_000_000)),
+        draft=draw(st.one_of(st.none(), drafts)) if status is Status.PENDING else draw(drafts),
+        asked=draw(hostile_long),
+        advice=draw(hostile_long),
+        suggested_by=draw(slack_user),
+        reviewed_by=draw(slack_user),
+        reviewed_at=draw(st.floats(0, 4_000_000_000)),
+        path=draw(hostile),
+    )
+
+
+gaps = st.builds(
+    Gap,
+    question_ids=st.lists(hex_id, min_size=1, max_size=3).map(tuple),
+    wording=hostile_long,
+    lead=hex_id,
+    no_match=st.integers(0, 3),
+    not_helpful=st.integers(0, 3),
+    escalated=st.integers(0, 3),
+    last_asked=st.floats(0, 4_000_000_000),
+)
+
+
+@PROPERTY
+@given(
+    pending=st.lists(entries(Status.PENDING), max_size=5),
+    approved=st.lists(entries(Status.APPROVED), max_size=5),
+    gap_list=st.one_of(st.none(), st.lists(gaps, max_size=6)),
+    more=st.integers(0, 1000),
+)
+def test_review_part_of_the_home_is_inert_and_within_limits(
+    pending: list[Entry], approved: list[Entry], gap_list: list[Gap] | None, more: int
+) -> None:
+    overview = Overview(pending, len(pending) + more, gap_list, approved, len(approved) + more)
+    blocks = review_blocks(overview)
+    listed = pending + approved
+    ids = {e.id for e in listed} | {g.lead for g in gap_list or []}
+    people = {u for e in listed for u in (e.suggested_by, e.reviewed_by or "")}
+    assert len(blocks) <= 35
+    assert_block_limits([b for b in blocks if "accessory" not in b], ids)
+    assert all(b["accessory"]["value"] in ids for b in blocks if "accessory" in b)
+    assert_inert(blocks, people)
+    SdkView(type="home", blocks=blocks).validate_json()
+
+
+@PROPERTY
+@given(draft=drafts, mode=st.sampled_from(Mode), ref=hex_id)
+def test_review_modal_is_within_limits_and_carries_ids_only(
+    draft: Draft, mode: Mode, ref: str
+) -> None:
+    modal = review_modal(Review(mode, ref, draft))
+    assert modal["private_metadata"] == f"{mode}:{ref}"
+    assert_inert(modal["blocks"][0], set())  # the only mrkdwn: the bot's own note
     SdkView(**modal).validate_json()
 
 

@@ -49,6 +49,15 @@ class Answered:
     citations: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What `report --html` charts of a question: when, and how it was answered."""
+
+    created_at: float
+    confident: bool | None  # None: never answered (the engine failed)
+    citations: tuple[str, ...]
+
+
 class QuestionStore:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -131,9 +140,23 @@ class QuestionStore:
         )
         return [r[0] for r in rows]
 
-    def votes(self) -> dict[tuple[Subject, bool], int]:
-        """Votes by subject and helpfulness."""
+    def asked_since(self, since: float) -> list[Asked]:
+        """Every question asked at or after `since`, oldest first (urgent ones too)."""
         rows = self.database.db.execute(
-            "SELECT subject, helpful, count(*) FROM feedback GROUP BY subject, helpful"
+            "SELECT created_at, confident, citations FROM questions WHERE created_at >= ? "
+            "ORDER BY created_at",
+            [since],
+        )
+        return [
+            Asked(at, None if confident is None else bool(confident), tuple(json.loads(c or "[]")))
+            for at, confident, c in rows
+        ]
+
+    def votes(self, since: float = 0.0) -> dict[tuple[Subject, bool], int]:
+        """Votes by subject and helpfulness (cast at or after `since`)."""
+        rows = self.database.db.execute(
+            "SELECT subject, helpful, count(*) FROM feedback WHERE created_at >= ? "
+            "GROUP BY subject, helpful",
+            [since],
         )
         return {(Subject(subject), bool(helpful)): n for subject, helpful, n in rows}

@@ -25,6 +25,14 @@ DETAILS_CALLBACK = "escalation_details"
 DETAILS_BLOCK = "details"
 DETAILS_INPUT = "details_text"
 
+# The Resolve modal: what the supervisor advised, and whether to suggest it as guidance
+RESOLVE_CALLBACK = "escalation_resolve"
+ADVICE_BLOCK = "advice"
+ADVICE_INPUT = "advice_text"
+SUGGEST_BLOCK = "suggest"
+SUGGEST_INPUT = "suggest_guidance"
+SUGGEST_OPTION = "suggest"
+
 # block_id prefixes, followed by the escalation id
 CARD_MARKER = "escalation:"
 REMINDER_MARKER = "reminder:"

@@ -165,6 +165,8 @@ def supervisor_card(escalation: Escalation) -> Message:
                 + "\n".join(quote(safe(d, 2800 // len(details))) for d in details)
             )
         )
+    if escalation.advice:
+        blocks.append(section("*Advice given:*\n" + quote(safe(escalation.advice, 2000))))
     blocks.append(context(state_line(escalation)))
     buttons = supervisor_buttons(escalation)
     if buttons:
@@ -232,14 +234,16 @@ def group_intro(escalation: Escalation) -> Message:
 
 
 def resolved_notice(escalation: Escalation) -> Message:
+    """The asker's "did it help?", quoting the supervisor's advice when they wrote it down."""
     text = f"<@{escalation.closed_by}> marked your request as resolved. Did it help?"
-    return Message(
-        text,
-        [
-            section(f":white_check_mark: {text}"),
-            actions(
-                button("Helpful", ids.RESOLUTION_HELPFUL, escalation.id),
-                button("Not helpful", ids.RESOLUTION_NOT_HELPFUL, escalation.id),
-            ),
-        ],
+    blocks = [section(f":white_check_mark: {text}")]
+    if escalation.advice:
+        blocks.append(section("*Their advice:*\n" + quote(safe(escalation.advice, 2500))))
+        text += f" Their advice: {safe(escalation.advice, 1000)}"
+    blocks.append(
+        actions(
+            button("Helpful", ids.RESOLUTION_HELPFUL, escalation.id),
+            button("Not helpful", ids.RESOLUTION_NOT_HELPFUL, escalation.id),
+        )
     )
+    return Message(text, blocks)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum, auto
 
 from bot.asking.store import QuestionStore
-from bot.escalation.states import Kind, Move
+from bot.escalation.states import Kind, Move, can
 from bot.escalation.store import Escalation, EscalationStore
 from bot.escalation.supervisors import Supervisors
 
@@ -121,8 +121,21 @@ class Escalations:
     def claim(self, escalation_id: str, user_id: str) -> Outcome:
         return self._supervise(Request.CLAIM, escalation_id, user_id)
 
-    def resolve(self, escalation_id: str, user_id: str) -> Outcome:
-        return self._supervise(Request.RESOLVE, escalation_id, user_id)
+    def resolve(self, escalation_id: str, user_id: str, advice: str = "") -> Outcome:
+        """Resolve it; `advice`, what the supervisor advised, is kept and quoted to the asker."""
+        return self._supervise(Request.RESOLVE, escalation_id, user_id, advice)
+
+    def resolvable(self, escalation_id: str, user_id: str) -> Escalation | Outcome:
+        """The escalation if `user_id` may resolve it now, else the refusal `resolve` would give:
+        asked before the Resolve modal opens (and `resolve` checks again on submission)."""
+        if not self.supervisors.is_supervisor(user_id):
+            return Outcome(Request.RESOLVE, Result.NOT_SUPERVISOR, user_id)
+        escalation = self.store.get(escalation_id)
+        if escalation is None:
+            return Outcome(Request.RESOLVE, Result.GONE, user_id)
+        if not can(Move.RESOLVE, escalation.state):
+            return Outcome(Request.RESOLVE, Result.UNCHANGED, user_id, escalation)
+        return escalation
 
     def cancel(self, escalation_id: str, user_id: str) -> Outcome:
         """The asker withdraws their own request while nobody has picked it up yet."""
@@ -139,16 +152,20 @@ class Escalations:
         self.wake()  # only the card shows details; App Home does not, so no refresh
         return Outcome(Request.ADD_DETAILS, Result.DONE, user_id, escalation)
 
-    def _supervise(self, request: Request, escalation_id: str, user_id: str) -> Outcome:
+    def _supervise(
+        self, request: Request, escalation_id: str, user_id: str, advice: str = ""
+    ) -> Outcome:
         if not self.supervisors.is_supervisor(user_id):
             log.info(
                 "refused %s of escalation %s by non-supervisor %s", request, escalation_id, user_id
             )
             return Outcome(request, Result.NOT_SUPERVISOR, user_id)
-        return self._move(request, escalation_id, user_id)
+        return self._move(request, escalation_id, user_id, advice)
 
-    def _move(self, request: Request, escalation_id: str, user_id: str) -> Outcome:
-        moved = self.store.move(escalation_id, MOVES[request], user_id)
+    def _move(
+        self, request: Request, escalation_id: str, user_id: str, advice: str = ""
+    ) -> Outcome:
+        moved = self.store.move(escalation_id, MOVES[request], user_id, advice)
         if moved is None:  # the table did not allow it from the state it is in now
             current = self.store.get(escalation_id)
             result = Result.GONE if current is None else Result.UNCHANGED

@@ -57,6 +57,7 @@ class Escalation:
     reminded: bool = False
     card_channel: str | None = None  # where its card is, once posted
     card_ts: str | None = None
+    advice: str = ""  # what the supervisor who resolved it advised, if they said
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Escalation:
@@ -78,6 +79,7 @@ class Escalation:
             reminded=bool(row["reminded"]),
             card_channel=row["card_channel"],
             card_ts=row["card_ts"],
+            advice=row.get("advice") or "",
         )
 
 
@@ -149,15 +151,22 @@ class EscalationStore:
             [asker, kind.value, question, *states],
         )
 
-    def move(self, escalation_id: str, move: Move, actor: str) -> Escalation | None:
+    def move(
+        self, escalation_id: str, move: Move, actor: str, advice: str = ""
+    ) -> Escalation | None:
         """Make `move` if the escalation's state allows it, atomically, with its event and
-        deliveries. Returns the moved escalation, or None when the state did not allow it (so a
-        repeated or racing click changes nothing)."""
+        deliveries (and the `advice` given, if any, which they quote). Returns the moved
+        escalation, or None when the state did not allow it (so a repeated or racing click
+        changes nothing)."""
         now = time.time()
         sql, params = guarded_update(move, escalation_id, actor, now)
         with self.database.transaction() as db:
             if db.execute(sql, params).rowcount != 1:
                 return None
+            if advice:
+                db.execute(
+                    "UPDATE escalations SET advice = ? WHERE id = ?", [advice, escalation_id]
+                )
             moved = _one(db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])
             assert moved is not None
             _event(db, escalation_id, moved.state, actor, now)
@@ -218,6 +227,14 @@ class EscalationStore:
     def count_by_state(self) -> dict[State, int]:
         rows = self.database.db.execute("SELECT state, count(*) FROM escalations GROUP BY state")
         return {State(state): n for state, n in rows.fetchall()}
+
+    def raised_since(self, since: float) -> list[Escalation]:
+        """Every escalation raised at or after `since`, oldest first."""
+        return _all(
+            self.database.db,
+            "SELECT * FROM escalations WHERE created_at >= ? ORDER BY created_at",
+            [since],
+        )
 
     def seconds_to_claim(self) -> list[float]:
         """How long each claimed escalation waited for its supervisor."""

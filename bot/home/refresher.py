@@ -26,6 +26,7 @@ from bot.escalation.supervisors import Supervisors
 from bot.home.store import HomeStore
 from bot.home.view import DEFAULT_NUMBER, OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.background import BackgroundWorker, failure_reason
+from bot.slack.blocks import Block
 from bot.storage import DAY
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class HomeRefresher(BackgroundWorker):
         *,
         language: Callable[[str], str] = lambda user_id: "",
         emergency_number: str = DEFAULT_NUMBER,
+        review: Callable[[], list[Block]] = list,
     ) -> None:
         super().__init__()
         self.homes = homes
@@ -55,9 +57,11 @@ class HomeRefresher(BackgroundWorker):
         self.viewer_days = viewer_days
         self.language = language  # the user's Slack language ("" unknown: English)
         self.emergency_number = emergency_number
+        self.review = review  # the supervisors' review part (guidance, gaps), read per publish
         self._lock = threading.Lock()
         self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
+        self._supervisors = False  # whether the review part changed (every supervisor's Home)
 
     # --- called from listeners and the escalation service: never waits on Slack -----------
     def opened(self, user_id: str) -> None:
@@ -71,6 +75,12 @@ class HomeRefresher(BackgroundWorker):
             self._askers.add(escalation.asker)
         self.wake()
 
+    def review_changed(self) -> None:
+        """Guidance was suggested, reviewed or retracted: the supervisors' Homes show it."""
+        with self._lock:
+            self._supervisors = True
+        self.wake()
+
     def refresh(self, user_id: str) -> None:
         """Refresh this user's Home soon, whatever it shows (e.g. they clicked in it)."""
         with self._lock:
@@ -81,10 +91,10 @@ class HomeRefresher(BackgroundWorker):
     def run_once(self) -> int:
         """Publish every Home now due; returns how many were published."""
         with self._lock:
-            askers, users = self._askers, self._users
-            self._askers, self._users = set(), set()
+            askers, users, supervisors = self._askers, self._users, self._supervisors
+            self._askers, self._users, self._supervisors = set(), set(), False
         published = 0
-        for user_id in sorted(self._recipients(askers) | users):
+        for user_id in sorted(self._recipients(askers, supervisors) | users):
             if self.stopping:
                 break
             try:
@@ -94,20 +104,24 @@ class HomeRefresher(BackgroundWorker):
                 log.warning("App Home of %s not refreshed: %s", user_id, failure_reason(exc))
         return published
 
-    def _recipients(self, askers: set[str]) -> set[str]:
-        """The askers and supervisors among recent Home viewers (every change moves the queue)."""
-        if not askers:
+    def _recipients(self, askers: set[str], supervisors: bool = False) -> set[str]:
+        """The askers and supervisors among recent Home viewers (every change moves the queue;
+        `supervisors`: the review part changed, so the supervisors at least)."""
+        if not askers and not supervisors:
             return set()
         viewers = self.homes.viewers(time.time() - self.viewer_days * DAY)
-        if not viewers - askers:
+        if not supervisors and not viewers - askers:
             return viewers & askers  # no supervisor can be among them: skip the member lookup
         return viewers & (askers | self.supervisors.members())
 
     def publish(self, user_id: str) -> None:
         """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
         own = self.escalations.of_asker(user_id, OWN_LIMIT)
-        queue = (
-            self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
-        )
-        view = home_view(own, queue, language=self.language(user_id), number=self.emergency_number)
+        language = self.language(user_id)
+        number = self.emergency_number
+        if self.supervisors.is_supervisor(user_id):
+            queue = self.escalations.queue(QUEUE_LIMIT)
+            view = home_view(own, queue, self.review(), language=language, number=number)
+        else:
+            view = home_view(own, language=language, number=number)
         self.client.views_publish(user_id=user_id, view=view)

@@ -30,18 +30,20 @@ from bot.slack.blocks import (
 from bot.slack.text import MAX_HOME_BLOCKS, safe
 
 OWN_LIMIT = 5  # own requests shown
-QUEUE_LIMIT = 20  # queue items shown, 3 blocks each: well under the 100-block Home limit
+QUEUE_LIMIT = 15  # queue items shown, 3 blocks each: room for the review part in 100 blocks
 DEFAULT_NUMBER = "911"  # the settings' default EMERGENCY_NUMBER
 
 
 def home_view(
     own: Sequence[Escalation],
     queue: Sequence[Escalation] | None = None,
+    review: Sequence[Block] = (),
     *,
     language: str = "",
     number: str = DEFAULT_NUMBER,
 ) -> dict[str, Any]:
-    """The Home of someone whose requests are `own`; `queue` only for a supervisor.
+    """The Home of someone whose requests are `own`; `queue` and `review` (guidance to review,
+    gaps: `bot.guidance.messages.review_blocks`) only for a supervisor.
 
     `language`: the user's ("" for English); `number`: the emergency number to call.
     """
@@ -64,6 +66,7 @@ def home_view(
             items.append(context("Nothing waiting. :tada:"))
         for escalation in queue:
             items += _queue_item(escalation)
+    items += review
     return {"type": "home", "blocks": items[:MAX_HOME_BLOCKS]}
 
 

@@ -27,6 +27,7 @@ Double clicks are distinct deliveries (new `action_ts`); the services make those
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -61,8 +62,12 @@ def dedupe_key(body: dict[str, Any]) -> str | None:
         user = (body.get("user") or {}).get("id", "")
         return f"action:{user}:{action['action_ts']}" if action.get("action_ts") else None
     if kind == "view_submission":
+        # The hash changes only when the app updates the view: a submission corrected after
+        # a `response_action: errors` keeps it, and must not pass for a copy of the first.
         view = body.get("view") or {}
-        return f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None
+        typed = json.dumps((view.get("state") or {}).get("values"), sort_keys=True)
+        digest = hashlib.sha256(typed.encode()).hexdigest()[:16]
+        return f"view:{view['id']}:{view.get('hash')}:{digest}" if view.get("id") else None
     if body.get("command") and body.get("trigger_id"):
         return f"command:{body['trigger_id']}"
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.actions import asking, escalation, feedback
+from bot.listeners.actions import asking, escalation, feedback, guidance, resolution
 from bot.services import Services
 
 
@@ -12,3 +12,5 @@ def register(app: App, services: Services) -> None:
     asking.register(app, services)
     feedback.register(app, services)
     escalation.register(app, services)
+    guidance.register(app, services)
+    resolution.register(app, services)

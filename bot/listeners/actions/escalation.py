@@ -1,4 +1,5 @@
-"""Escalation buttons: raise (supervisor / handover), claim, resolve, cancel, add details.
+"""Escalation buttons: raise (supervisor / handover), claim, cancel, add details (Resolve opens
+its modal: `bot.listeners.actions.resolution`).
 
 Authorization and idempotency live in `bot.escalation.service`; these listeners only translate
 a click into a service call and tell the clicker what came of it.
@@ -46,14 +47,12 @@ def register(app: App, services: Services) -> None:
         tell(body, client, respond, reply(outcome))
 
     @app.action(ids.CLAIM)
-    @app.action(ids.RESOLVE)
-    def claim_or_resolve(
+    def claim(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
         user = user_of(body)
-        change = escalations.claim if action["action_id"] == ids.CLAIM else escalations.resolve
-        outcome = change(action["value"], user)
+        outcome = escalations.claim(action["value"], user)
         if (body.get("view") or {}).get("type") == "home":
             services.homes.refresh(user)  # in the background, with the others' Homes it changed
             if outcome.changed:

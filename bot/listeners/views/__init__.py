@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.views import escalation
+from bot.listeners.views import escalation, guidance, resolution
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
     escalation.register(app, services)
+    guidance.register(app, services)
+    resolution.register(app, services)

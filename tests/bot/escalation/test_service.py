@@ -125,3 +125,18 @@ def test_a_click_on_a_purged_escalation(service: Escalations) -> None:
     outcome = service.resolve("0" * 32, SUPERVISOR)
     assert outcome.result is Result.GONE
     assert reply(outcome).text == "That escalation no longer exists."
+
+
+def test_resolve_keeps_the_advice_and_says_beforehand_who_may(service: Escalations) -> None:
+    escalation = raise_one(service)
+    assert service.resolvable(escalation.id, SUPERVISOR) == escalation
+    refused = service.resolvable(escalation.id, OUTSIDER)
+    assert refused.result is Result.NOT_SUPERVISOR
+    assert service.resolvable("0" * 32, SUPERVISOR).result is Result.GONE
+    done = service.resolve(escalation.id, SUPERVISOR, "Decline it kindly.")
+    assert done.changed and done.escalation.advice == "Decline it kindly."
+    assert service.store.get(escalation.id).advice == "Decline it kindly."
+    again = service.resolvable(escalation.id, SUPERVISOR)
+    assert again.result is Result.UNCHANGED and reply(again).text == (
+        "This request is already resolved."
+    )

@@ -30,6 +30,9 @@ from tests.bot_harness import (
     SUPERVISOR,
     SUPERVISOR_CHANNEL,
     escalate,
+    opened_modal,
+    resolve_values,
+    submission,
 )
 from tests.fakes import FakeEngine
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads
@@ -117,6 +120,13 @@ def click_card(emu: SlackEmulator, user: str, ts: str, action_id: str) -> None:
     emu.wait_ack(emu.send_envelope("interactive", payload), timeout=5)
 
 
+def submit_resolve(emu: SlackEmulator, user: str, count: int = 1) -> None:
+    """`user` fills in the `count`-th Resolve modal opened and submits it."""
+    modal = opened_modal(emu, ids.RESOLVE_CALLBACK, count, timeout=10)
+    payload = submission(user, modal, resolve_values("Decline politely."))
+    emu.wait_ack(emu.send_envelope("interactive", payload), timeout=5)
+
+
 # --- tests --------------------------------------------------------------------------------
 def test_claim_from_the_card_refreshes_every_open_home(
     emu: SlackEmulator, services: Services
@@ -164,6 +174,7 @@ def test_resolve_in_app_home_refreshes_the_other_homes(
     seen = {user: len(publishes(emu, user)) for user in (SUPERVISOR, OTHER_SUPERVISOR)}
     click = emu.home_button_payload(SUPERVISOR, ids.RESOLVE, row.id)
     emu.wait_ack(emu.send_envelope("interactive", click), timeout=5)
+    submit_resolve(emu, SUPERVISOR)
     for user, after in seen.items():  # out of the queue everywhere, the clicker's Home too
         wait_home(emu, user, lambda v: row.id not in text_of(v), after)
     wait_home(emu, ASKER, lambda v: "*Resolved* \u00b7" in text_of(v))
@@ -191,6 +202,7 @@ def test_a_failing_publish_never_stops_the_claim(
 
     seen = len(publishes(emu, OTHER_SUPERVISOR))
     click_card(emu, SUPERVISOR, ts, ids.RESOLVE)  # and the next change is shown again
+    submit_resolve(emu, SUPERVISOR)
     wait_home(emu, OTHER_SUPERVISOR, lambda v: row.id not in text_of(v), seen)
 
 

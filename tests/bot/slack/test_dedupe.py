@@ -33,6 +33,15 @@ def test_clicks_are_keyed_by_user_and_action_ts() -> None:
 def test_commands_and_submissions() -> None:
     form = payloads.slash_command("/boundary", "tip?", "U1", "C1", "http://x", "123.456.abc")
     assert dedupe_key(form) == "command:123.456.abc"
-    view = payloads.view_submission("U1", "escalation_details", "e1", {}, view_id="V1")
-    assert dedupe_key(view) == f"view:V1:{view['view']['hash']}"
+
+    def submit(typed: str):
+        values = {"details": {"details_text": typed}}
+        return payloads.view_submission("U1", "escalation_details", "e1", values, view_id="V1")
+
+    view = submit("x")
+    again = {**view, "trigger_id": "another"}  # a redelivery
+    corrected = submit("x, with my name taken out")
+    corrected["view"]["hash"] = view["view"]["hash"]  # unchanged: only the app changes it
+    assert dedupe_key(view).startswith(f"view:V1:{view['view']['hash']}:")
+    assert dedupe_key(again) == dedupe_key(view) != dedupe_key(corrected)
     assert dedupe_key({"type": "url_verification"}) is None
