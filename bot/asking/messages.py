@@ -95,21 +95,22 @@ def answer(reply: Reply, question_id: str, *, escalation_id: str | None = None) 
         blocks.append(actions(supervisor, help_now))
     else:  # conversation: no supervisor suggestion, but help is always one tap away
         blocks.append(actions(help_now))
-    return Message(escape("\n".join(lines)), blocks)  # the fallback is mrkdwn too
+    fallback = "\n".join(lines) or words.no_match  # a notification is never blank
+    return Message(escape(fallback), blocks)  # the fallback is mrkdwn too
 
 
 def _phone_first(reply: Reply, words: Strings) -> tuple[list[Block], list[str]]:
     """The blocks before the buttons, within PHONE_SCREEN characters, and the fallback lines."""
     blocks: list[Block] = []
     lines: list[str] = []
-    if reply.opening:
+    if reply.opening.strip():
         blocks.append(section(f":warning: {safe(reply.opening, OPENING_LIMIT - 10)}"))
         lines.append(reply.opening)
-    if reply.headline:
+    if reply.headline.strip():
         blocks.append(section(f"*{safe(reply.headline, HEADLINE_LIMIT)}*"))
         lines.append(reply.headline)
-    citation = context(safe(reply.citation, CITATION_LIMIT)) if reply.citation else None
-    if reply.script:
+    citation = context(safe(reply.citation, CITATION_LIMIT)) if reply.citation.strip() else None
+    if reply.script.strip():
         used = sum(len(text) for text in _texts(blocks + ([citation] if citation else [])))
         label = f"*{words.say}* "
         blocks.append(section(label + safe(reply.script, PHONE_SCREEN - used - len(label))))
