@@ -4,6 +4,8 @@ the features depend on (the engine, who supervises)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -11,6 +13,11 @@ from slack_sdk import WebClient
 import index
 from bot.asking.advisor import Advisor, Engine
 from bot.asking.store import QuestionStore
+from bot.checkins import delivery as checkin_delivery
+from bot.checkins.home import CheckinPanel
+from bot.checkins.service import Checkins
+from bot.checkins.store import CheckinStore
+from bot.checkins.worker import CheckinWorker
 from bot.config import Settings
 from bot.escalation.outbox import DeliveryWorker
 from bot.escalation.outbox_store import OutboxStore
@@ -34,13 +41,17 @@ class Services:
     advisor: Advisor
     worker: DeliveryWorker
     homes: HomeRefresher
+    checkins: Checkins
+    checkin_worker: CheckinWorker
 
     def start(self) -> None:
-        """Start the background threads: Slack deliveries and App Home refreshes."""
+        """Start the background threads: Slack deliveries, App Home refreshes, check-ins."""
         self.worker.start()
         self.homes.start()
+        self.checkin_worker.start()
 
     def stop(self) -> None:
+        self.checkin_worker.stop()
         self.homes.stop()
         self.worker.stop()
 
@@ -56,15 +67,34 @@ def build_engine(settings: Settings) -> index.Engine:
     )
 
 
-def build_services(settings: Settings, engine: Engine, client: WebClient) -> Services:
+def build_services(
+    settings: Settings, engine: Engine, client: WebClient, clock: Callable[[], float] = time.time
+) -> Services:
+    """Everything `serve` runs; `clock` is injectable so tests move time instead of sleeping."""
     database = Database(settings.data_dir)
     questions = QuestionStore(database)
-    escalation_store = EscalationStore(database)
-    supervisors = ChannelSupervisors(client, settings.supervisor_channel_id)
-    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings)
-    homes = HomeRefresher(HomeStore(database), escalation_store, supervisors, client)
+    escalation_store = EscalationStore(database, clock)
+    checkin_store = CheckinStore(database, clock)
+    supervisors = ChannelSupervisors(  # the ladder's backup responders may take what they get
+        client,
+        settings.supervisor_channel_id,
+        more_channels=[settings.escalation_backup_channel_id],
+        more_users=settings.escalation_backup_user_ids,
+    )
+    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings, clock)
+    checkin_delivery.register(worker, checkin_store, settings.checkin_grace_minutes)
+    homes = HomeRefresher(
+        HomeStore(database),
+        escalation_store,
+        supervisors,
+        client,
+        panels=[CheckinPanel(checkin_store)],
+    )
     escalations = Escalations(
         escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
+    )
+    checkins = Checkins(
+        checkin_store, escalations, worker.wake, homes.user_changed, settings.checkin_grace_minutes
     )
     advisor = Advisor(engine, questions, escalations, settings)
     return Services(
@@ -77,4 +107,6 @@ def build_services(settings: Settings, engine: Engine, client: WebClient) -> Ser
         advisor,
         worker,
         homes,
+        checkins,
+        CheckinWorker(checkins, clock),
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
 
@@ -25,11 +26,14 @@ from bot.escalation.supervisors import Supervisors
 from bot.home.store import HomeStore
 from bot.home.view import OWN_LIMIT, QUEUE_LIMIT, home_view
 from bot.slack.background import BackgroundWorker, failure_reason
+from bot.slack.blocks import Block
 from bot.storage import DAY
 
 log = logging.getLogger(__name__)
 
 VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
+# Another feature's part of a Home: (user_id, is_supervisor) -> its blocks (bot.checkins.home)
+HomePanel = Callable[[str, bool], list[Block]]
 
 
 class HomeRefresher(BackgroundWorker):
@@ -42,6 +46,7 @@ class HomeRefresher(BackgroundWorker):
         supervisors: Supervisors,
         client: WebClient,
         viewer_days: float = VIEWER_DAYS,
+        panels: Sequence[HomePanel] = (),
     ) -> None:
         super().__init__()
         self.homes = homes
@@ -49,8 +54,9 @@ class HomeRefresher(BackgroundWorker):
         self.supervisors = supervisors
         self.client = client
         self.viewer_days = viewer_days
+        self.panels = list(panels)
         self._lock = threading.Lock()
-        self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
+        self._askers: set[str] = set()  # whose escalations or check-ins changed (queue too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
 
     # --- called from listeners and the escalation service: never waits on Slack -----------
@@ -61,8 +67,13 @@ class HomeRefresher(BackgroundWorker):
 
     def escalation_changed(self, escalation: Escalation) -> None:
         """An escalation was raised, claimed, resolved or cancelled."""
+        self.user_changed(escalation.asker)
+
+    def user_changed(self, user_id: str) -> None:
+        """Something of this user's that supervisors see changed too (an escalation, a
+        check-in): refresh theirs and the supervisors' Homes, for recent viewers."""
         with self._lock:
-            self._askers.add(escalation.asker)
+            self._askers.add(user_id)
         self.wake()
 
     def refresh(self, user_id: str) -> None:
@@ -100,7 +111,7 @@ class HomeRefresher(BackgroundWorker):
     def publish(self, user_id: str) -> None:
         """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
         own = self.escalations.of_asker(user_id, OWN_LIMIT)
-        queue = (
-            self.escalations.queue(QUEUE_LIMIT) if self.supervisors.is_supervisor(user_id) else None
-        )
-        self.client.views_publish(user_id=user_id, view=home_view(own, queue))
+        supervisor = self.supervisors.is_supervisor(user_id)
+        queue = self.escalations.queue(QUEUE_LIMIT) if supervisor else None
+        panels = [block for panel in self.panels for block in panel(user_id, supervisor)]
+        self.client.views_publish(user_id=user_id, view=home_view(own, queue, panels))

@@ -29,17 +29,22 @@ HOW = (
 
 
 def home_view(
-    own: Sequence[Escalation], queue: Sequence[Escalation] | None = None
+    own: Sequence[Escalation],
+    queue: Sequence[Escalation] | None = None,
+    panels: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """The Home of someone whose requests are `own`; `queue` only for a supervisor."""
+    """The Home of someone whose requests are `own`; `queue` only for a supervisor; `panels`,
+    other features' blocks (check-ins), after the introduction."""
     items: list[Block] = [
         header("Boundary Bot"),
         section(ABOUT),
         section(HOW),
         section("*For example:*\n" + "\n".join(f"\u2022 {safe(e, 300)}" for e in EXAMPLES)),
         divider(),
-        header("Your recent requests"),
     ]
+    if panels:
+        items += [*panels, divider()]
+    items.append(header("Your recent requests"))
     items += [_own(e) for e in own] or [context("You haven't asked for a supervisor yet.")]
     if queue is not None:
         items += [divider(), header(f"Supervisor queue ({len(queue)})")]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.views import escalation
+from bot.listeners.views import checkins, escalation
 from bot.services import Services
 
 
 def register(app: App, services: Services) -> None:
+    checkins.register(app, services)
     escalation.register(app, services)
