@@ -1,5 +1,6 @@
 """Shared stand-ins for the bot's protocol dependencies: the search engine
-(`bot.asking.advisor.Engine`) and who supervises (`bot.escalation.supervisors.Supervisors`).
+(`bot.asking.advisor.Engine`), who supervises (`bot.escalation.supervisors.Supervisors`) and
+the clock the stores and workers read.
 
 Unit tests use these instead of each writing its own double, so every test's fake keeps the
 contract the real one has (e.g. the engine refuses empty and over-long questions itself).
@@ -8,6 +9,7 @@ contract the real one has (e.g. the engine refuses empty and over-long questions
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from index import Answer, Hit, check_question
@@ -97,3 +99,17 @@ class FakeSupervisors:
 
 
 NOBODY = FakeSupervisors()
+
+
+class Clock:
+    """The time, moved by the test: `clock()` reads it, `advance` moves it (never sleeps)."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = time.time() if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> float:
+        self.now += minutes * 60 + seconds
+        return self.now

@@ -105,7 +105,8 @@ def test_manifest_declares_what_the_bot_uses() -> None:
 
 def test_env_example_documents_every_setting() -> None:
     config = (ROOT / "bot" / "config.py").read_text()
-    settings = set(re.findall(r'_(?:text|number|checked|dialable)\(\s*env,\s*"([A-Z_]+)"', config))
+    readers = r"_(?:text|number|checked|dialable|user_ids)"
+    settings = set(re.findall(readers + r'\(\s*env,\s*"([A-Z_]+)"', config))
     settings |= set(re.findall(r'slack_setting\(\s*"([A-Z_]+)"', config))
     example = (ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", example, re.MULTILINE))
