@@ -1,6 +1,6 @@
 """kill -9 during bursts of escalations: every escalation committed in bot.db reaches the
-supervisor channel exactly once, every acknowledged click has its escalation, and every
-urgent DM escalates.
+supervisor channel exactly once, each round of its reminders too, every acknowledged click
+has its escalation, and every urgent DM escalates.
 
 The real `boundary-bot serve` (Socket Mode) against the emulator, killed at seeded random
 moments while chat.postMessage is scripted to answer 429, 500, drop the connection, answer
@@ -26,7 +26,9 @@ def test_kill_9_during_escalation_bursts_loses_and_duplicates_nothing(tmp_path: 
     assert hit["history_500"] >= 1 and figures.slow_posts >= 1, summary
     assert figures.cards_exactly_once == figures.escalations_committed, summary
     assert figures.cards_duplicated == figures.cards_lost == figures.cards_orphaned == 0, summary
+    # Every escalation reminded, each round of the ladder posted once (urgent ones climb).
     assert figures.reminders_exactly_once == figures.escalations_committed, summary
+    assert figures.reminders_wrong == 0 and figures.reminder_rounds > figures.escalations_committed
     assert figures.acked_clicks_without_escalation == 0, summary
     # Every urgent DM escalates, even one acknowledged just before a kill (replayed at start).
     assert figures.urgent_sent >= 4 and figures.urgent_escalations == figures.urgent_sent, summary

@@ -15,7 +15,17 @@ from bot.checkins.command import EXTEND_MINUTES, MAX_MINUTES, MAX_NOTE
 from bot.checkins.service import Outcome, Result
 from bot.checkins.states import Move
 from bot.checkins.store import Checkin
-from bot.slack.blocks import Block, Message, actions, button, context, notice, section, slack_date
+from bot.slack.blocks import (
+    Block,
+    Message,
+    actions,
+    button,
+    context,
+    modal,
+    notice,
+    section,
+    slack_date,
+)
 from bot.slack.text import safe
 
 
@@ -88,37 +98,35 @@ def _done(move: Move | None, checkin: Checkin, number: str) -> str:
 
 def start_modal() -> dict[str, Any]:
     """The App Home's "Start a check-in" modal: minutes and an optional note."""
-    return {
-        "type": "modal",
-        "callback_id": ids.MODAL_CALLBACK,
-        "title": {"type": "plain_text", "text": strings.MODAL_TITLE},
-        "submit": {"type": "plain_text", "text": strings.MODAL_SUBMIT},
-        "close": {"type": "plain_text", "text": strings.MODAL_CLOSE},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": ids.MINUTES_BLOCK,
-                "label": {"type": "plain_text", "text": strings.MODAL_MINUTES},
-                "element": {
-                    "type": "number_input",
-                    "action_id": ids.MINUTES_INPUT,
-                    "is_decimal_allowed": False,
-                    "min_value": "1",
-                    "max_value": str(MAX_MINUTES),
-                    "initial_value": "90",
-                },
-            },
-            {
-                "type": "input",
-                "block_id": ids.NOTE_BLOCK,
-                "optional": True,
-                "label": {"type": "plain_text", "text": strings.MODAL_NOTE},
-                "hint": {"type": "plain_text", "text": strings.MODAL_NOTE_HINT},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.NOTE_INPUT,
-                    "max_length": MAX_NOTE,
-                },
-            },
-        ],
+    minutes = {
+        "type": "input",
+        "block_id": ids.MINUTES_BLOCK,
+        "label": {"type": "plain_text", "text": strings.MODAL_MINUTES},
+        "element": {
+            "type": "number_input",
+            "action_id": ids.MINUTES_INPUT,
+            "is_decimal_allowed": False,
+            "min_value": "1",
+            "max_value": str(MAX_MINUTES),
+            "initial_value": "90",
+        },
     }
+    note = {
+        "type": "input",
+        "block_id": ids.NOTE_BLOCK,
+        "optional": True,
+        "label": {"type": "plain_text", "text": strings.MODAL_NOTE},
+        "hint": {"type": "plain_text", "text": strings.MODAL_NOTE_HINT},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": ids.NOTE_INPUT,
+            "max_length": MAX_NOTE,
+        },
+    }
+    return modal(
+        ids.MODAL_CALLBACK,
+        strings.MODAL_TITLE,
+        strings.MODAL_SUBMIT,
+        strings.MODAL_CLOSE,
+        [minutes, note],
+    )

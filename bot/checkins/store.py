@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import sqlite_utils
@@ -46,19 +46,8 @@ class Checkin:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Checkin:
-        return cls(
-            id=row["id"],
-            user_id=row["user_id"],
-            note=row["note"] or "",
-            minutes=row["minutes"],
-            state=State(row["state"]),
-            created_at=row["created_at"],
-            due_at=row["due_at"],
-            prompts=row["prompts"] or 0,
-            prompted_at=row["prompted_at"],
-            closed_at=row["closed_at"],
-            escalation_id=row["escalation_id"],
-        )
+        values = {f.name: row[f.name] for f in fields(cls)}
+        return cls(**{**values, "state": State(row["state"]), "prompts": row["prompts"] or 0})
 
 
 AlertText = Callable[[Checkin, Kind], str]  # what the escalation's card says about it

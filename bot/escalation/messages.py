@@ -24,6 +24,7 @@ from bot.slack.blocks import (
     actions,
     button,
     context,
+    modal,
     notice,
     quote,
     section,
@@ -126,27 +127,25 @@ def escalation_sent(escalation: Escalation) -> Message:
 
 def details_modal(escalation_id: str) -> dict[str, Any]:
     """The "Add details" modal; `private_metadata` carries the escalation id only."""
-    return {
-        "type": "modal",
-        "callback_id": ids.DETAILS_CALLBACK,
-        "private_metadata": escalation_id,
-        "title": {"type": "plain_text", "text": strings.DETAILS_TITLE},
-        "submit": {"type": "plain_text", "text": strings.DETAILS_SUBMIT},
-        "close": {"type": "plain_text", "text": strings.DETAILS_CLOSE},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": ids.DETAILS_BLOCK,
-                "label": {"type": "plain_text", "text": strings.DETAILS_LABEL},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.DETAILS_INPUT,
-                    "multiline": True,
-                    "max_length": MAX_DETAILS,
-                },
-            }
-        ],
+    details = {
+        "type": "input",
+        "block_id": ids.DETAILS_BLOCK,
+        "label": {"type": "plain_text", "text": strings.DETAILS_LABEL},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": ids.DETAILS_INPUT,
+            "multiline": True,
+            "max_length": MAX_DETAILS,
+        },
     }
+    return modal(
+        ids.DETAILS_CALLBACK,
+        strings.DETAILS_TITLE,
+        strings.DETAILS_SUBMIT,
+        strings.DETAILS_CLOSE,
+        [details],
+        escalation_id,
+    )
 
 
 # --- for the supervisors --------------------------------------------------------------------

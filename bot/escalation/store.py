@@ -94,31 +94,14 @@ class EscalationStore:
         self.database = database
         self.clock = clock  # injectable, so tests move time instead of sleeping
 
-    def create(
-        self,
-        *,
-        dedupe_key: str,
-        question_id: str,
-        asker: str,
-        question: str,
-        kind: Kind,
-        citations: Sequence[str],
-    ) -> tuple[Escalation, bool]:
-        """The escalation and its card delivery, committed together before any Slack call.
+    def create(self, **fields: Any) -> tuple[Escalation, bool]:
+        """The escalation and its card delivery, committed together before any Slack call;
+        `fields` are `insert`'s (dedupe_key, question_id, asker, question, kind, citations).
 
         Returns (escalation, created); a repeated `dedupe_key` returns the existing one.
         """
         with self.database.transaction() as db:
-            return insert(
-                db,
-                self.clock(),
-                dedupe_key=dedupe_key,
-                question_id=question_id,
-                asker=asker,
-                question=question,
-                kind=kind,
-                citations=citations,
-            )
+            return insert(db, self.clock(), **fields)
 
     def get(self, escalation_id: str) -> Escalation | None:
         return _one(self.database.db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])

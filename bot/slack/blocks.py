@@ -80,6 +80,28 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
+def modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    close: str,
+    blocks: list[Block],
+    private_metadata: str = "",
+) -> dict[str, Any]:
+    """A modal view; `private_metadata` carries an id at most, never user text."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": close},
+        "blocks": blocks,
+    }
+    if private_metadata:
+        view["private_metadata"] = private_metadata
+    return view
+
+
 def notice(text: str) -> Message:
     """A one-section message of already-safe mrkdwn."""
     return Message(text, [section(text)])

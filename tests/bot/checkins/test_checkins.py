@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from bot.escalation.states import Kind
 from bot.services import Services
 from tests.bot_harness import (
     ASKER,
-    LADDER_ENV,
     ONCALL,
     SUPERVISOR,
     SUPERVISOR_CHANNEL,
@@ -35,18 +34,6 @@ from tests.slack_emulator import SlackEmulator, payloads
 
 NOTE = "Mrs Lee, 12 Oak St <!channel>"
 ESCAPED_NOTE = "Mrs Lee, 12 Oak St &lt;!channel&gt;"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def services(emu: SlackEmulator, tmp_path: Path, clock: Clock) -> Iterator[Services]:
-    setup_backup(emu)
-    with in_process_bot(emu, tmp_path, clock, **LADDER_ENV) as built:
-        yield built
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -244,6 +231,33 @@ def test_the_app_home_starts_one_and_shows_supervisors_the_overdue(
     services.homes.run_once()
     overdue = json.dumps(emu.home_view(SUPERVISOR))
     assert "missed" in overdue and "Flat 3 &lt;!here&gt;" in overdue
+
+
+def test_the_worker_ends_it_from_the_app_home(
+    emu: SlackEmulator, services: Services, clock: Clock
+) -> None:
+    command(emu, "checkin 60 Flat 3")
+    open_home(emu, ASKER)
+    assert action_ids_of_view(emu.home_view(ASKER)) == [ids.EXTEND, ids.HELP, ids.END]
+    [checkin_id] = [row["id"] for row in checkin_rows(services)]
+    emu.send_envelope("interactive", emu.home_button_payload(ASKER, ids.END, checkin_id))
+    deadline = time.monotonic() + 10  # the listener runs on Bolt's threads
+    while checkin_rows(services)[0]["state"] != State.ENDED and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert services.homes.run_once() == 1  # the click asked for the clicker's Home
+    assert from_bot(emu) == []  # the Home says it: no DM
+    assert action_ids_of_view(emu.home_view(ASKER)) == [ids.START]
+    tick(services, clock, 90)
+    assert prompts(emu) == [] and cards(emu) == []
+
+
+def test_a_note_too_long_is_refused_in_the_modal(emu: SlackEmulator, services: Services) -> None:
+    open_home(emu, ASKER)
+    emu.send_envelope("interactive", emu.home_button_payload(ASKER, ids.START, "start"))
+    modal = emu.wait_for("views.open", lambda c: c.ok, 10).response["view"]
+    refused = submit(emu, modal, "30", "x" * 301)
+    assert refused["response_action"] == "errors" and list(refused["errors"]) == [ids.NOTE_BLOCK]
+    assert checkin_rows(services) == []
 
 
 def test_a_restart_between_firing_and_delivering_asks_once(

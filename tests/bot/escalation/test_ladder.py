@@ -11,8 +11,6 @@ it never sleeps for the ladder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,30 +24,15 @@ from tests.bot_harness import (
     ASKER,
     BACKUP_CHANNEL,
     BACKUP_MEMBER,
-    LADDER_ENV,
     ONCALL,
     ONCALL_B,
     SUPERVISOR_CHANNEL,
-    in_process_bot,
     recorded_events,
-    setup_backup,
 )
 from tests.fakes import Clock
 from tests.slack_emulator import SlackEmulator
 
 URGENT = "He has a knife and is blocking the door <!channel>"  # the fake engine: urgent
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def services(emu: SlackEmulator, tmp_path: Path, clock: Clock) -> Iterator[Services]:
-    setup_backup(emu)
-    with in_process_bot(emu, tmp_path, clock, **LADDER_ENV) as built:
-        yield built
 
 
 # --- helpers ------------------------------------------------------------------------------
