@@ -76,6 +76,9 @@ def reply(outcome: Outcome, number: str, grace_minutes: float) -> Message:
     if outcome.result is Result.DONE:
         assert checkin is not None
         return notice(_done(outcome.move, checkin, number))
+    if outcome.result is Result.NOT_YET:
+        assert checkin is not None
+        return notice(strings.NOT_YET.format(due=slack_date(checkin.due_at)))
     return notice(
         {
             Result.OVER: strings.ALREADY_OVER,

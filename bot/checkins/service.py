@@ -27,6 +27,7 @@ class Result(Enum):
     STARTED = auto()  # a new check-in (perhaps replacing the one running)
     DONE = auto()  # answered, extended, ended or help raised, as asked
     OVER = auto()  # the check-in had already finished (a late or repeated click)
+    NOT_YET = auto()  # "I'm OK" while the check-in is running and not due (a stale button)
     ALREADY_ALERTED = auto()  # supervisors already have its escalation
     LATE_OK = auto()  # "I'm OK" after it was missed: supervisors were told
     NOT_YOURS = auto()  # only the worker whose check-in it is may answer it
@@ -112,14 +113,16 @@ class Checkins:
     def _late(self, move: Move, checkin: Checkin) -> Outcome:
         """A move the check-in's state no longer allows: say why, and if it was missed and
         the worker now says they're OK, tell the supervisors."""
+        if checkin.state is State.ACTIVE:
+            return Outcome(Result.NOT_YET, move, checkin)
         if checkin.state is not State.MISSED or not checkin.escalation_id:
             return Outcome(Result.OVER, move, checkin)
-        if move is Move.OK:
-            self.escalations.add_details(
-                checkin.escalation_id, checkin.user_id, alerts.LATE_OK_DETAIL
-            )
-            return Outcome(Result.LATE_OK, move, checkin)
-        return Outcome(Result.ALREADY_ALERTED, move, checkin)
+        if move is not Move.OK:
+            return Outcome(Result.ALREADY_ALERTED, move, checkin)
+        told = self.escalations.add_details(
+            checkin.escalation_id, checkin.user_id, alerts.LATE_OK_DETAIL
+        )
+        return Outcome(Result.LATE_OK if told.changed else Result.OVER, move, checkin)
 
     # --- the check-in worker's timed steps ------------------------------------------------
     def fire_due(self, now: float) -> int:

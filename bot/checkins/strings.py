@@ -55,6 +55,7 @@ ALREADY_ALERTED = (
     "danger, call {number} now."
 )
 ALREADY_OVER = "That check-in is already over."
+NOT_YET = "Your check-in is still running: I'll ask if you're OK at {due}."
 NOT_YOURS = "That check-in isn't yours."
 
 # App Home

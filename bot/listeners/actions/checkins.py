@@ -22,8 +22,8 @@ from bot.services import Services
 from bot.slack.replies import direct_message, user_of
 
 MOVES = {ids.OK: Move.OK, ids.EXTEND: Move.EXTEND, ids.HELP: Move.HELP, ids.END: Move.END}
-# What a message keeps when answered with one of these: others can still be clicked there
-KEEP = (Result.NOT_YOURS,)
+# Replies that leave the message clicked as it is: its buttons still mean something
+KEEP = (Result.NOT_YOURS, Result.NOT_YET)
 
 
 def register(app: App, services: Services) -> None:
