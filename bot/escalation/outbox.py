@@ -82,9 +82,7 @@ class PostOnce:
         ts = self.already_posted(job, channel, marker)
         if ts is not None:
             return channel, ts
-        first, *rest = message.blocks
-        marked = Message(message.text, [{**first, "block_id": marker}, *rest])
-        response = self.poster.chat_postMessage(channel=channel, **marked.kwargs())
+        response = self.poster.chat_postMessage(channel=channel, **message.marked(marker).kwargs())
         return response["channel"], response["ts"]
 
     def direct(self, job: OutboxJob, users: Sequence[str], message: Message, marker: str) -> Posted:

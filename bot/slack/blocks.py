@@ -33,6 +33,12 @@ class Message:
     def kwargs(self) -> dict[str, Any]:
         return {"text": clip(self.text, MAX_FALLBACK_TEXT), "blocks": self.blocks[:MAX_BLOCKS]}
 
+    def marked(self, block_id: str) -> Message:
+        """The same message with `block_id` on its first block: the marker by which a sender
+        finds a message it may already have posted (`bot.escalation.outbox.PostOnce`)."""
+        first, *rest = self.blocks
+        return Message(self.text, [{**first, "block_id": block_id}, *rest])
+
 
 def section(mrkdwn: str, block_id: str | None = None) -> Block:
     """A section of already-safe mrkdwn, clipped to the section limit."""

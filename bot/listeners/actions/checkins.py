@@ -2,8 +2,9 @@
 confirmation and on the App Home), and Start a check-in (App Home: opens the modal).
 
 Who may answer lives in `bot.checkins.service`; these translate a click into a service call.
-On a message, the reply replaces it (so its buttons cannot be clicked twice); on the App Home,
-the Home is refreshed instead.
+On a message, the reply replaces it (so its buttons cannot be clicked twice) and keeps its
+marker, so a delivery of "Are you OK?" retried after a lost answer still finds it; on the App
+Home, the Home is refreshed instead.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def register(app: App, services: Services) -> None:
                 direct_message(client, [user], message)  # the Home cannot say it
             return
         replace = outcome.result not in KEEP and not body.get("container", {}).get("is_ephemeral")
+        marker = ((body.get("message") or {}).get("blocks") or [{}])[0].get("block_id")
+        if replace and marker:  # the outbox may still look for "Are you OK?" by its marker
+            message = message.marked(marker)
         respond(response_type="ephemeral", replace_original=replace, **message.kwargs())
 
     @app.action(ids.START)

@@ -173,6 +173,35 @@ def test_add_30_minutes_then_end_early(
     assert "no check-in running" in command(emu, "checkin end")["text"]
 
 
+def test_a_late_answer_never_makes_a_retried_prompt_post_twice(
+    emu: SlackEmulator, services: Services, clock: Clock
+) -> None:
+    """ "Are you OK?" lands but Slack's answer is lost; the worker answers it late, which
+    replaces the message; the retry must still find it (the reply keeps its marker)."""
+    emu.set_time(clock)  # Slack's ts and the bot's times agree while the test moves time
+    command(emu, "checkin 10")
+    clock.advance(10)
+    assert services.checkin_worker.run_once() == 1  # fired
+    emu.fail_next("chat.postMessage", drop_after=True)
+    assert services.worker.run_once() == 0  # failed, as far as the bot can tell
+    [prompt] = prompts(emu)
+    clock.advance(10)
+    assert services.checkin_worker.run_once() == 1  # missed; the prompt not retried yet
+    assert "told them you're OK" in click(emu, prompt, ids.OK)
+    services.worker.run_once()  # the retry, after the reply replaced the message
+    dm = emu.open_im(ASKER)
+    asked = [
+        m
+        for m in from_bot(emu)
+        if emu.message_history(dm, m["ts"])[0]["blocks"][0]["block_id"].startswith(
+            ids.PROMPT_MARKER
+        )
+    ]
+    assert len(asked) == 1 and services.database.db.execute(
+        "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
+    ).fetchone() == (0,)
+
+
 def test_i_need_help_now_raises_an_urgent_escalation_at_once(
     emu: SlackEmulator, services: Services, clock: Clock
 ) -> None:
