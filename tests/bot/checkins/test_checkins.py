@@ -162,8 +162,9 @@ def test_add_30_minutes_then_end_early(
     tick(services, clock, 10)
     assert cards(emu) == []  # the extension is not a miss
     tick(services, clock, 20)
-    [second] = prompts(emu)  # asked again 30 minutes after the answer (the first was replaced)
-    assert second["ts"] != first["ts"] and second["blocks"][0]["block_id"].endswith(":2")
+    replaced, second = prompts(emu)  # asked again 30 minutes after the answer
+    assert replaced["ts"] == first["ts"] and action_ids(replaced) == []  # answered: no buttons
+    assert second["blocks"][0]["block_id"].endswith(":2") and ids.OK in action_ids(second)
     ack = command(emu, "checkin end")
     assert "Check-in ended" in ack["text"]
     for minutes in (10, 30):
