@@ -197,7 +197,8 @@ def render(
         + (
             "all recovered: every committed escalation's card and reminder reached the channel."
             if delivered_all
-            else f"NOT all recovered: {crash.problems}"
+            else "NOT all recovered: "
+            + ("; ".join(crash.problems) or f"{crash.cards_lost} cards lost")
         ),
         "`429` is waited out in place (Retry-After); `500`, `dropped` and `answer_lost` (the "
         "post landed, its answer did not) go back to the outbox, whose retry first looks for "

@@ -208,17 +208,76 @@ class _Scenario:
     def _db(self) -> sqlite3.Connection:
         return sqlite3.connect(Path(self.env["BOUNDARY_DATA_DIR"]) / DB_NAME, timeout=30)
 
-    def _wait_until(self, sql: str, timeout: float, what: str) -> None:
-        """Poll bot.db until `sql` counts nothing left to do, or note a problem."""
+    def _start_last(self) -> tuple[BotProcess, float]:
+        """The last run, and the wall-clock time it started from (`last_run_pending`)."""
+        since = time.time()
+        return self._start(self.rounds), since
+
+    def _acknowledged(self, envelopes: list[str], deadline: float) -> bool:
+        """Wait until the bot acknowledged each of `envelopes`, by `deadline` (monotonic)."""
+        waiting = list(envelopes)
+        while waiting and time.monotonic() < deadline:
+            waiting = [e for e in waiting if not self.emu.ack_for(e)]
+            if waiting:
+                time.sleep(0.05)
+        if waiting:
+            self.figures.problems.append(f"{len(waiting)} deliveries never acknowledged")
+        return not waiting
+
+    def _drain(
+        self, since: float, envelopes: list[str], timeout: float = 60, *, reminders: bool = True
+    ) -> None:
+        """The last run: wait until it has acknowledged what was sent to it (`envelopes`),
+        finished every delivery it took on (sent to it, or replayed at its start from a
+        killed run), and delivered what they queued, as bot.db says (`last_run_pending`).
+
+        A fixed time, or the outbox alone, is not enough: an urgent DM replayed at startup
+        commits its escalation only once the engine has answered, which under load can be
+        after the outbox has emptied. With `reminders`, each escalation's first reminder too.
+        """
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            db = self._db()
-            waiting = db.execute(sql).fetchone()[0]
-            db.close()
-            if not waiting:
+        if not self._acknowledged(envelopes, deadline):
+            return
+        while True:
+            pending = self._pending(since, reminders=reminders)
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                self.figures.problems.append(
+                    f"still pending after {timeout}s: "
+                    + ", ".join(f"{what} {n}" for what, n in pending.items())
+                )
                 return
             time.sleep(0.2)
-        self.figures.problems.append(f"{what} still pending after {timeout}s")
+
+    def _pending(self, since: float, *, reminders: bool = True) -> dict[str, int]:
+        db = self._db()
+        try:
+            return last_run_pending(db, since, reminders=reminders)
+        finally:
+            db.close()
+
+
+def last_run_pending(
+    db: sqlite3.Connection, since: float, *, reminders: bool = True
+) -> dict[str, int]:
+    """What the run started at `since` (wall clock) has yet to do, by kind, from bot.db:
+    deliveries it claimed (new, redelivered, replayed) and not finished, outbox jobs not
+    delivered, and with `reminders` escalations not yet reminded once. Empty when done."""
+    counts = {
+        "deliveries unfinished": db.execute(
+            "SELECT count(*) FROM processed_events WHERE state = 'started' AND at >= ?",
+            [since],
+        ).fetchone()[0],
+        "outbox jobs": db.execute(
+            "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
+        ).fetchone()[0],
+    }
+    if reminders:
+        counts["escalations never reminded"] = db.execute(
+            "SELECT count(*) FROM escalations WHERE reminded = 0"
+        ).fetchone()[0]
+    return {what: n for what, n in counts.items() if n}
 
 
 class CrashScenario(_Scenario):
@@ -242,6 +301,7 @@ class CrashScenario(_Scenario):
         self._ts = 1_700_000_000
         self._askers = [f"U0RA{i:03d}" for i in range(40)]
         self._next_asker = 0
+        self._urgent_texts: dict[str, str] = {}  # urgent DM text -> who sent it
 
     # -- running -------------------------------------------------------------------------
     def run(self) -> Figures:
@@ -257,9 +317,8 @@ class CrashScenario(_Scenario):
                 self._inject_failures(number)
                 self._burst(bot)
                 self._kill(bot)
-            bot = self._start(self.rounds)
-            self._repeat_unacknowledged()
-            self._drain()
+            bot, since = self._start_last()
+            self._drain(since, self._repeat_unacknowledged())
             bot.stop()
             self._check()
         self.figures.seconds = time.monotonic() - started
@@ -341,7 +400,9 @@ class CrashScenario(_Scenario):
     def _urgent(self) -> None:
         user = self._asker()
         self._ts += 1
-        event = self.emu.post_user_message(user, f"{URGENT_TEXT} (message {self._ts})")
+        text = f"{URGENT_TEXT} (message {self._ts})"
+        self._urgent_texts[text] = user
+        event = self.emu.post_user_message(user, text)
         envelope_id = self.emu.send_event(event)
         self.events.append([envelope_id])
         self._owner[envelope_id] = self.events[-1]
@@ -357,31 +418,28 @@ class CrashScenario(_Scenario):
     def _all_envelopes(self) -> list[str]:
         return list(self._owner)
 
-    def _repeat_unacknowledged(self) -> None:
-        """After a restart: Slack redelivers unacked events; people click unacked buttons again."""
-        emu = self.emu
+    def _repeat_unacknowledged(self) -> list[str]:
+        """After a restart: Slack redelivers unacked events; people click unacked buttons again.
+        Returns the envelopes sent."""
+        emu, sent = self.emu, []
         for click in self.clicks:
             if click.envelopes and not any(emu.ack_for(e) for e in click.envelopes):
                 self._click(click)
                 self.figures.clicks_repeated_after_crash += 1
+                sent.append(click.envelopes[-1])
         for envelopes in self.events:
             if not any(emu.ack_for(e) for e in envelopes):
                 self._redeliver(envelopes[0])
+                sent.append(envelopes[-1])
+        return sent
 
     # -- the end -------------------------------------------------------------------------
-    def _drain(self, timeout: float = 60) -> None:
-        """Wait for every card and first reminder of every committed escalation."""
-        self._wait_until(
-            "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL) + "
-            "(SELECT count(*) FROM escalations WHERE reminded = 0)",
-            timeout,
-            "deliveries",
-        )
-
     def _check(self) -> None:
         f, emu = self.figures, self.emu
         db = self._db()
-        rows = db.execute("SELECT id, question_id, dedupe_key FROM escalations").fetchall()
+        rows = db.execute(
+            "SELECT id, question_id, dedupe_key, kind, question FROM escalations"
+        ).fetchall()
         f.urgent_escalations = db.execute(
             "SELECT count(*) FROM escalations WHERE kind = 'urgent'"
         ).fetchone()[0]
@@ -389,6 +447,13 @@ class CrashScenario(_Scenario):
             "SELECT escalation_id, step, delivered_at IS NOT NULL FROM outbox WHERE job = ?",
             [Job.REMINDER.value],
         ).fetchall()
+        undelivered_cards = {
+            row[0]
+            for row in db.execute(
+                "SELECT escalation_id FROM outbox WHERE job = ? AND delivered_at IS NULL",
+                [Job.CARD.value],
+            )
+        }
         db.close()
         f.escalations_committed = len(rows)
         markers: Counter = Counter()
@@ -396,11 +461,22 @@ class CrashScenario(_Scenario):
             for block in message.get("blocks") or []:
                 markers[block.get("block_id", "")] += 1
         ids = {row[0] for row in rows}
-        for escalation_id in ids:
+        kinds = {row[0]: row[3] for row in rows}
+        for escalation_id in sorted(ids):
             cards = markers[escalation_ids.CARD_MARKER + escalation_id]
             f.cards_exactly_once += cards == 1
             f.cards_duplicated += cards > 1
             f.cards_lost += cards == 0
+            if cards != 1:
+                queued = (
+                    "its card job still queued in bot.db"
+                    if escalation_id in undelivered_cards
+                    else "its card job done"
+                )
+                f.problems.append(
+                    f"card of escalation {escalation_id} ({kinds[escalation_id]}) posted "
+                    f"{cards} times; {queued}"
+                )
         # Each round of the ladder posts its reminder once; a round queued when the last run
         # stopped may not have been posted yet (never twice).
         delivered: Counter = Counter()
@@ -414,12 +490,21 @@ class CrashScenario(_Scenario):
                 f.problems.append(f"reminder {escalation_id} round {step} posted {posted} times")
         f.reminders_exactly_once = sum(delivered[e] >= 1 for e in ids)
         f.reminder_rounds = sum(delivered.values())
-        f.cards_orphaned = sum(
-            1
+        f.problems += [f"escalation {e} never reminded" for e in sorted(ids) if not delivered[e]]
+        orphans = sorted(
+            marker
             for marker in markers
             if marker.startswith(escalation_ids.CARD_MARKER)
             and marker[len(escalation_ids.CARD_MARKER) :] not in ids
         )
+        f.cards_orphaned = len(orphans)
+        f.problems += [f"card {marker} has no escalation in bot.db" for marker in orphans]
+        escalated = {row[4] for row in rows if row[3] == "urgent"}
+        f.problems += [
+            f"urgent DM from {user} never escalated: {text!r}"
+            for text, user in self._urgent_texts.items()
+            if text not in escalated
+        ]
         by_question = {row[1] for row in rows}
         by_key = {row[2] for row in rows}
         f.clicks_acked = sum(1 for e in self._clicks_sent if emu.ack_for(e))
@@ -428,6 +513,7 @@ class CrashScenario(_Scenario):
                 found = click.target in by_question or f"{click.target}:question" in by_key
                 if not found:
                     f.acked_clicks_without_escalation += 1
+                    f.problems.append(f"acknowledged click on {click.target} has no escalation")
         self._count_injected()
         for log in sorted(self.tmp.glob("bot-*.log")):
             text = log.read_text(errors="replace")
@@ -497,13 +583,13 @@ class RedeliveryScenario(_Scenario):
                 bot.proc.kill()  # type: ignore[union-attr]
                 bot.proc.wait()  # type: ignore[union-attr]
                 self.figures.kills += 1
-            bot = self._start(self.rounds)
-            slack = Delivery(bot)
+            bot, since = self._start_last()
+            slack = Delivery(bot)  # waits for each acknowledgement
             for asked in self.asked:
                 self._deliver(slack, asked.body, retry=1)
                 if asked.clicks:
                     self._click(slack, asked.clicks[-1])  # its last click, redelivered
-            time.sleep(3)
+            self._drain(since, [], timeout=60, reminders=False)
             bot.stop()
             self._check()
         self.figures.seconds = time.monotonic() - started
@@ -649,9 +735,8 @@ class CheckinScenario(_Scenario):
                 self._burst()
                 self._kill(bot)
                 self.figures.kills_with_checkins_running += bool(self._running())
-            bot = self._start(self.rounds)
-            self._repeat_unacknowledged()
-            self._settle()
+            bot, since = self._start_last()
+            self._settle(since, self._repeat_unacknowledged())
             bot.stop()
             self._check()
         self.figures.seconds = time.monotonic() - started
@@ -687,10 +772,14 @@ class CheckinScenario(_Scenario):
         command.envelopes.append(self.emu.send_envelope("slash_commands", form))
         self.figures.commands_sent += 1
 
-    def _repeat_unacknowledged(self) -> None:
+    def _repeat_unacknowledged(self) -> list[str]:
+        """A person sends again a command the bot never acknowledged; returns the envelopes."""
+        sent = []
         for command in self.commands:
             if not any(self.emu.ack_for(e) for e in command.envelopes):
                 self._command(command)
+                sent.append(command.envelopes[-1])
+        return sent
 
     def _pass_time(self) -> None:
         """Minutes pass in seconds: every running check-in is due 1.5 s after it started."""
@@ -720,12 +809,19 @@ class CheckinScenario(_Scenario):
                     self.emu.send_envelope("interactive", payload)
                     self.figures.checkin_clicks_sent += 1
 
-    def _settle(self, timeout: float = 120) -> None:
-        """The last run: time passes and people answer until every check-in is settled."""
+    def _settle(self, since: float, envelopes: list[str], timeout: float = 120) -> None:
+        """The last run: time passes and people answer until every check-in is settled, once
+        the run has acknowledged the commands sent again (`envelopes`) and finished every
+        delivery it took on (`last_run_pending`)."""
         deadline = time.monotonic() + timeout
-        while self._running() or pending_deliveries(self.database):
+        if not self._acknowledged(envelopes, deadline):
+            return
+        while self._running() or self._pending(since, reminders=False):
             if time.monotonic() > deadline:
-                self.figures.problems.append(f"check-ins still running after {timeout}s")
+                self.figures.problems.append(
+                    f"check-ins still running after {timeout}s: {self._running()} running, "
+                    f"{self._pending(since, reminders=False)}"
+                )
                 return
             self._pass_time()
             self._answer_prompts()
