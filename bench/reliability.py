@@ -9,10 +9,12 @@ Runs, at a larger scale than the test suite and with the same code
 * crashes: the real `boundary-bot serve` killed with SIGKILL during bursts of escalations
   while Slack answers 429 / 500 / drops / answers late / loses answers after posting;
 * redeliveries: Slack's retries and double clicks across kills and Socket Mode <-> HTTP
-  restarts.
+  restarts;
+* check-ins: the real `boundary-bot serve` killed with SIGKILL between scheduling visit
+  check-ins and firing them, while people answer "I'm OK" or never answer.
 
-Exits 1 if any escalation was lost or duplicated, any acked click has no escalation, or a
-property failed. Takes about 4-5 minutes on 2 cores.
+Exits 1 if any escalation or check-in was lost or duplicated, any acked click has no
+escalation, or a property failed. Takes about 6-7 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tests.reliability_harness import CrashScenario, Figures, RedeliveryScenario  # noqa: E402
+from tests.reliability_harness import (  # noqa: E402
+    CHECKIN_GRACE,
+    URGENT_EVERY,
+    CheckinScenario,
+    CrashScenario,
+    Figures,
+    RedeliveryScenario,
+)
 
 OUTPUT = ROOT / "RELIABILITY.md"
 
@@ -106,7 +115,13 @@ def replay_wired() -> bool:
     return "replay_unfinished" in (ROOT / "bot" / "serve.py").read_text(encoding="utf-8")
 
 
-def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliveryScenario) -> str:
+def render(
+    args: argparse.Namespace,
+    fz: dict,
+    crash: Figures,
+    red: RedeliveryScenario,
+    checkins: CheckinScenario,
+) -> str:
     rf = red.figures
     injected = sum(crash.injected.values())
     delivered_all = crash.cards_lost == 0 and not crash.problems
@@ -118,7 +133,7 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         f"Machine: {machine()}.",
         f"Command: `.venv/bin/python bench/reliability.py --seed {args.seed} "
         f"--crash-rounds {args.crash_rounds} --redelivery-rounds {args.redelivery_rounds} "
-        f"--fuzz-seeds {args.fuzz_seeds}`.",
+        f"--checkin-rounds {args.checkin_rounds} --fuzz-seeds {args.fuzz_seeds}`.",
         "",
         "Everything below runs the real `boundary-bot serve` process against the Slack emulator "
         "(`tests/slack_emulator`), with the scenarios of `tests/reliability_harness.py`; the "
@@ -147,7 +162,8 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         f"{crash.kills} rounds: start the bot (Socket Mode), redeliver what Slack never saw "
         'acknowledged, script failures, send a burst of clicks on "Talk to a supervisor" '
         "(answers on record and apologies), urgent DMs (which escalate by themselves), double "
-        "clicks and redeliveries for a random 0.3-3 s, then SIGKILL. A last run drains.",
+        "clicks and redeliveries for a random 0.3-3 s, then SIGKILL. A last run drains. "
+        f"Urgent escalations climb the ladder every {URGENT_EVERY} minutes while unclaimed.",
         "",
         "| | |",
         "|---|---|",
@@ -160,7 +176,9 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         f"| cards duplicated | {crash.cards_duplicated} |",
         f"| cards lost | {crash.cards_lost} |",
         f"| cards with no escalation in bot.db | {crash.cards_orphaned} |",
-        f"| reminders delivered exactly once | {crash.reminders_exactly_once} |",
+        f"| escalations reminded, every round of the ladder posted once | "
+        f"{crash.reminders_exactly_once} ({crash.reminder_rounds} rounds; "
+        f"{crash.reminders_wrong} wrong) |",
         f"| clicks sent / acknowledged | {crash.clicks_sent} / {crash.clicks_acked} |",
         f"| acknowledged clicks without an escalation | {crash.acked_clicks_without_escalation} |",
         f"| urgent DMs sent / urgent escalations | {crash.urgent_sent} / "
@@ -179,7 +197,8 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         + (
             "all recovered: every committed escalation's card and reminder reached the channel."
             if delivered_all
-            else f"NOT all recovered: {crash.problems}"
+            else "NOT all recovered: "
+            + ("; ".join(crash.problems) or f"{crash.cards_lost} cards lost")
         ),
         "`429` is waited out in place (Retry-After); `500`, `dropped` and `answer_lost` (the "
         "post landed, its answer did not) go back to the outbox, whose retry first looks for "
@@ -211,6 +230,7 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         f"{rf.cards_duplicated} / {rf.cards_lost} |",
         f"| time | {rf.seconds:.0f} s |",
         "",
+        *render_checkins(checkins),
         "## Known limits",
         "",
         "- An answer is exactly once except in the gap between Slack accepting it and its "
@@ -229,13 +249,58 @@ def render(args: argparse.Namespace, fz: dict, crash: Figures, red: RedeliverySc
         + "Clicks are not affected: the escalation is committed before the click is "
         "acknowledged.",
         "- Exactly-once cards rely on reading the supervisor channel's history "
-        "(`groups:history`); without it a retry after an unknown outcome posts again.",
+        "(`groups:history`); without it a retry after an unknown outcome posts again. "
+        '"Are you OK?" and the ladder\'s DMs rely on `im:history` the same way.',
+        "- The grace period of a check-in counts from when it fired: if the bot is down "
+        "longer than that after firing, the check-in is missed as soon as it restarts "
+        '(safety first); the worker still gets "Are you OK?" and can answer late, which '
+        "the supervisors see on the card.",
         "",
     ]
     return "\n".join(lines)
 
 
-def broken(fz: dict, crash: Figures, red: RedeliveryScenario) -> list[str]:
+def render_checkins(scenario: CheckinScenario) -> list[str]:
+    c = f = scenario.figures
+    survived = f.kills if not (c.lost or c.fired_twice or f.problems) else 0
+    return [
+        "## Kill -9 between scheduling and firing check-ins",
+        "",
+        f"{f.kills} rounds: start the bot (Socket Mode), send again the `/boundary checkin` "
+        "commands a kill left unacknowledged, script failures, then for a random 0.3-3 s "
+        "people start check-ins, time passes (each is due 1.5 s after it starts, as the bot "
+        'reads it from bot.db) and half of the people answer "I\'m OK"; the others never '
+        f"answer, so theirs are missed after the grace period ({CHECKIN_GRACE} minutes here). "
+        "Then SIGKILL. A last run settles every check-in.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| kills survived (restarted, nothing lost) | {survived} of {f.kills} |",
+        f"| kills with check-ins scheduled and not yet settled | {f.kills_with_checkins_running} |",
+        f"| check-ins started (commands acknowledged / sent) | {c.checkins_started} "
+        f"({c.commands_acked} / {c.commands_sent}) |",
+        f"| acknowledged commands without a check-in | {c.acked_commands_without_checkin} |",
+        f"| check-ins due | {c.checkins_due} |",
+        f'| fired exactly once ("Are you OK?" posted once) | {c.fired_exactly_once} |',
+        f"| fired twice | {c.fired_twice} |",
+        f"| lost (never fired, or never posted) | {c.lost} |",
+        f'| answered "I\'m OK" / of those that raised an escalation | {c.answered_ok} / '
+        f"{c.answered_ok_raised} |",
+        f"| missed / missed-check-in card posted exactly once | {c.missed} / "
+        f"{c.missed_alerted_once} |",
+        f"| Slack failures injected (and recovered) | {sum(f.injected.values())} "
+        f"({', '.join(f'{k} {n}' for k, n in sorted(f.injected.items()))}) |",
+        f"| time | {f.seconds:.0f} s |",
+        "",
+        "A check-in fires by a conditional state change committed with its delivery job, so "
+        "a kill before the commit leaves it to fire after the restart and a kill after it "
+        "leaves the job to the outbox, which looks for the message in the DM before posting "
+        "again.",
+        "",
+    ]
+
+
+def broken(fz: dict, crash: Figures, red: RedeliveryScenario, ck: CheckinScenario) -> list[str]:
     rf = red.figures
     checks = {
         "fuzzing failed": fz["failing"] or fz["runs_failed"],
@@ -248,7 +313,12 @@ def broken(fz: dict, crash: Figures, red: RedeliveryScenario) -> list[str]:
         + rf.acked_clicks_without_escalation,
         "escalations duplicated": red.escalations_duplicated,
         "questions never answered": red.unanswered,
-        "problems": len(crash.problems) + len(rf.problems),
+        "problems": len(crash.problems) + len(rf.problems) + len(ck.figures.problems),
+        "reminders wrong": crash.reminders_wrong,
+        "check-ins lost or fired twice": ck.figures.lost + ck.figures.fired_twice,
+        "acked check-in commands without a check-in": ck.figures.acked_commands_without_checkin,
+        "I'm OK raised an escalation": ck.figures.answered_ok_raised,
+        "missed check-ins not alerted once": ck.figures.missed - ck.figures.missed_alerted_once,
     }
     return [name for name, bad in checks.items() if bad]
 
@@ -258,6 +328,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--crash-rounds", type=int, default=8)
     parser.add_argument("--redelivery-rounds", type=int, default=4)
+    parser.add_argument("--checkin-rounds", type=int, default=8)
     parser.add_argument("--fuzz-seeds", type=int, default=3)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
@@ -281,11 +352,17 @@ def main() -> int:
         )
         red.run()
         print(f"  {red.figures.as_dict()}", flush=True)
+        print("check-in scenario ...", flush=True)
+        checkins = CheckinScenario(
+            Path(tmp) / "checkins", seed=args.seed, rounds=args.checkin_rounds, burst_seconds=3.0
+        )
+        checkins.run()
+        print(f"  {checkins.figures.as_dict()}", flush=True)
     fuzzing.join()
     print(f"fuzzing: {fz['passing']} inputs passing, {fz['failing']} failing", flush=True)
-    args.output.write_text(render(args, fz, crash, red), encoding="utf-8")
+    args.output.write_text(render(args, fz, crash, red, checkins), encoding="utf-8")
     print(f"wrote {args.output}")
-    failures = broken(fz, crash, red)
+    failures = broken(fz, crash, red, checkins)
     if failures:
         print("BROKEN: " + ", ".join(failures), file=sys.stderr)
         return 1

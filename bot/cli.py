@@ -115,13 +115,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.admin.report import build_report, render, to_json
     from bot.asking.store import QuestionStore
+    from bot.checkins.store import CheckinStore
     from bot.escalation.store import EscalationStore
     from bot.storage import Database
 
     if args.html:
         return _html_report(args, settings)
     database = Database(settings.data_dir)
-    report = build_report(QuestionStore(database), EscalationStore(database))
+    report = build_report(
+        QuestionStore(database), EscalationStore(database), CheckinStore(database)
+    )
     print(to_json(report) if args.json else render(report))
     return 0
 

@@ -40,6 +40,11 @@ class Settings:
     emergency_number: str
     crisis_line: str
     log_level: str
+    # The urgent ladder and visit check-ins (defaults: no backup configured)
+    escalation_backup_after: int = 2
+    escalation_backup_channel_id: str = ""
+    escalation_backup_user_ids: tuple[str, ...] = ()
+    checkin_grace_minutes: float = 10
 
     @property
     def numbers(self) -> dict[str, str]:
@@ -52,7 +57,9 @@ _PATTERNS = {
     "SLACK_APP_TOKEN": (r"xapp-[\w-]+", "an app-level token starting with xapp-"),
     "SUPERVISOR_CHANNEL_ID": (r"[CG][A-Z0-9]{2,}", "a channel ID such as C0123ABCD"),
     "SLACK_API_URL": (r"https?://\S+", "an http(s) URL such as https://slack.com/api/"),
+    "ESCALATION_BACKUP_CHANNEL_ID": (r"[CG][A-Z0-9]{2,}", "a channel ID such as G0123ABCD"),
 }
+USER_ID = r"[UW][A-Z0-9]{2,}"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -96,6 +103,18 @@ def _dialable(env: Mapping[str, str], name: str, default: str) -> str:
     if not re.fullmatch(NUMBER, value):
         raise ConfigError(f"{name} must be a phone number such as {default}, got {value!r}")
     return value
+
+
+def _user_ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of Slack user IDs (U0123ABCD,U0456EFGH), or none."""
+    ids = tuple(dict.fromkeys(u.strip() for u in _text(env, name).split(",") if u.strip()))
+    for user_id in ids:
+        if not re.fullmatch(USER_ID, user_id):
+            raise ConfigError(
+                f"{name} must be Slack user IDs separated by commas, such as U0123ABCD; "
+                f"got {user_id!r}"
+            )
+    return ids
 
 
 def _precision(env: Mapping[str, str]) -> Precision:
@@ -144,4 +163,8 @@ def load_settings(
         emergency_number=_dialable(env, "EMERGENCY_NUMBER", "911"),
         crisis_line=_dialable(env, "CRISIS_LINE", "988"),
         log_level=log_level,
+        escalation_backup_after=int(_number(env, "ESCALATION_BACKUP_AFTER", 2, minimum=0)),
+        escalation_backup_channel_id=slack_setting("ESCALATION_BACKUP_CHANNEL_ID"),
+        escalation_backup_user_ids=_user_ids(env, "ESCALATION_BACKUP_USER_IDS"),
+        checkin_grace_minutes=_number(env, "CHECKIN_GRACE_MINUTES", 10, minimum=0.01),
     )

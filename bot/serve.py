@@ -1,8 +1,9 @@
 """`boundary-bot serve`: startup checks, then Socket Mode or HTTP (waitress), until a signal.
 
 Startup refuses (ConfigError: one line, exit 2) rather than run misconfigured: the supervisor
-channel must exist, be private and have the bot in it, because escalations carry sensitive
-questions and must reach exactly the people allowed to see them.
+channel (and the ladder's backup channel, if set) must exist, be private and have the bot in
+it, because escalations carry sensitive questions and must reach exactly the people allowed
+to see them.
 """
 
 from __future__ import annotations
@@ -96,33 +97,41 @@ def forget_slack_secrets() -> None:
 
 
 def check_supervisor_channel(client: WebClient, settings: Settings) -> None:
-    """The supervisor channel exists, is private and has the bot in it, or ConfigError."""
-    channel = settings.supervisor_channel_id
+    """The supervisor channel (and the ladder's backup channel, if set) exists, is private and
+    has the bot in it, or ConfigError."""
+    check_private_channel(client, settings, "SUPERVISOR_CHANNEL_ID", settings.supervisor_channel_id)
+    if settings.escalation_backup_channel_id:
+        check_private_channel(
+            client,
+            settings,
+            "ESCALATION_BACKUP_CHANNEL_ID",
+            settings.escalation_backup_channel_id,
+        )
+
+
+def check_private_channel(client: WebClient, settings: Settings, name: str, channel: str) -> None:
+    """The channel of setting `name` exists, is private and has the bot in it, or ConfigError."""
     try:
         info = client.conversations_info(channel=channel)["channel"]
     except SlackApiError as exc:
         error = exc.response.get("error")
         if error == "channel_not_found":
             raise ConfigError(
-                f"SUPERVISOR_CHANNEL_ID {channel} was not found; invite the bot to the private "
-                "supervisor channel and use that channel's ID"
+                f"{name} {channel} was not found; invite the bot to the private channel and use "
+                "that channel's ID"
             ) from None
-        raise ConfigError(
-            f"SUPERVISOR_CHANNEL_ID {channel} could not be checked: {error}"
-        ) from None
+        raise ConfigError(f"{name} {channel} could not be checked: {error}") from None
     except (URLError, OSError) as exc:
         raise ConfigError(
             f"SLACK_API_URL {settings.slack_api_url} cannot be reached: {exc}"
         ) from None
     if not info.get("is_private"):
         raise ConfigError(
-            f"SUPERVISOR_CHANNEL_ID {channel} is a public channel; escalations hold sensitive "
-            "questions, so it must be a private channel"
+            f"{name} {channel} is a public channel; escalations hold sensitive questions, so it "
+            "must be a private channel"
         )
     if not info.get("is_member"):
-        raise ConfigError(
-            f"SUPERVISOR_CHANNEL_ID {channel}: the bot is not a member; invite it to the channel"
-        )
+        raise ConfigError(f"{name} {channel}: the bot is not a member; invite it to the channel")
 
 
 def _bolt_app(settings: Settings, client: WebClient, services: Services) -> App:

@@ -4,6 +4,8 @@ the features depend on (the engine, who supervises)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +16,11 @@ from bot.asking.advisor import Advisor, Engine
 from bot.asking.help_now import HelpNow
 from bot.asking.locale import SlackLocales
 from bot.asking.store import QuestionStore
+from bot.checkins import delivery as checkin_delivery
+from bot.checkins.home import CheckinPanel
+from bot.checkins.service import Checkins
+from bot.checkins.store import CheckinStore
+from bot.checkins.worker import CheckinWorker
 from bot.config import Settings
 from bot.escalation.outbox import DeliveryWorker
 from bot.escalation.outbox_store import OutboxStore
@@ -45,13 +52,17 @@ class Services:
     locales: SlackLocales
     help_now: HelpNow
     guidance: Guidance
+    checkins: Checkins
+    checkin_worker: CheckinWorker
 
     def start(self) -> None:
-        """Start the background threads: Slack deliveries and App Home refreshes."""
+        """Start the background threads: Slack deliveries, App Home refreshes, check-ins."""
         self.worker.start()
         self.homes.start()
+        self.checkin_worker.start()
 
     def stop(self) -> None:
+        self.checkin_worker.stop()
         self.homes.stop()
         self.worker.stop()
 
@@ -71,12 +82,25 @@ class SearchEngine(Engine, Grouper, Protocol):
     """What the bot needs of `index.Engine`: answers, and alike questions grouped (gaps)."""
 
 
-def build_services(settings: Settings, engine: SearchEngine, client: WebClient) -> Services:
+def build_services(
+    settings: Settings,
+    engine: SearchEngine,
+    client: WebClient,
+    clock: Callable[[], float] = time.time,
+) -> Services:
+    """Everything `serve` runs; `clock` is injectable so tests move time instead of sleeping."""
     database = Database(settings.data_dir)
     questions = QuestionStore(database)
-    escalation_store = EscalationStore(database)
-    supervisors = ChannelSupervisors(client, settings.supervisor_channel_id)
-    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings)
+    escalation_store = EscalationStore(database, clock)
+    checkin_store = CheckinStore(database, clock)
+    supervisors = ChannelSupervisors(  # the ladder's backup responders may take what they get
+        client,
+        settings.supervisor_channel_id,
+        more_channels=[settings.escalation_backup_channel_id],
+        more_users=settings.escalation_backup_user_ids,
+    )
+    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings, clock)
+    checkin_delivery.register(worker, checkin_store, settings.checkin_grace_minutes)
     locales = SlackLocales(client)
     homes = HomeRefresher(
         HomeStore(database),
@@ -85,6 +109,7 @@ def build_services(settings: Settings, engine: SearchEngine, client: WebClient) 
         client,
         language=locales.language,
         emergency_number=settings.emergency_number,
+        panels=[CheckinPanel(checkin_store)],
     )
     guidance_store = GuidanceStore(database)
     guidance = Guidance(
@@ -98,6 +123,9 @@ def build_services(settings: Settings, engine: SearchEngine, client: WebClient) 
     homes.review = lambda: review_blocks(guidance.overview())
     escalations = Escalations(
         escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
+    )
+    checkins = Checkins(
+        checkin_store, escalations, worker.wake, homes.user_changed, settings.checkin_grace_minutes
     )
     advisor = Advisor(engine, questions, escalations, settings, locales)
     return Services(
@@ -113,4 +141,6 @@ def build_services(settings: Settings, engine: SearchEngine, client: WebClient) 
         locales,
         HelpNow(questions, escalations, locales),
         guidance,
+        checkins,
+        CheckinWorker(checkins, clock),
     )

@@ -29,6 +29,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.asking.feedback import Subject
+from bot.checkins.states import FINISHED
 from bot.escalation.states import CLOSED, state_in
 from bot.guidance.status import CLOSED as GUIDANCE_CLOSED
 from bot.guidance.status import status_in
@@ -123,7 +124,8 @@ def migrate(db: sqlite_utils.Database) -> None:
             "created_at": float,
             "claimed_at": float,
             "closed_at": float,
-            "reminded": int,
+            "reminded": int,  # rounds of the ladder taken (bot.escalation.states.climb)
+            "reminded_at": float,  # when the last round was taken
             "card_channel": str,
             "card_ts": str,
         },
@@ -134,6 +136,8 @@ def migrate(db: sqlite_utils.Database) -> None:
     )
     if "advice" not in db["escalations"].columns_dict:  # what the supervisor advised, on resolving
         db["escalations"].add_column("advice", str)
+    if "reminded_at" not in db["escalations"].columns_dict:  # from before the ladder
+        db["escalations"].add_column("reminded_at", float)
     db["escalations"].create_index(["dedupe_key"], unique=True, if_not_exists=True)
     db["escalations"].create_index(["state"], if_not_exists=True)
     db["escalation_events"].create(
@@ -143,15 +147,18 @@ def migrate(db: sqlite_utils.Database) -> None:
             "event": str,
             "actor": str,
             "at": float,
+            "detail": str,  # what was sent where, for a notification
         },
         pk="id",
         if_not_exists=True,
     )
+    if "detail" not in db["escalation_events"].columns_dict:
+        db["escalation_events"].add_column("detail", str, not_null_default="")
     db["outbox"].create(
         {
             "id": int,
-            "escalation_id": str,
-            "job": str,  # bot.escalation.jobs.Job
+            "escalation_id": str,  # the subject: an escalation, or a check-in for its jobs
+            "job": str,  # bot.escalation.jobs.Job or bot.checkins.jobs.CheckinJob
             "created_at": float,
             "attempts": int,
             "attempted_at": float,  # set before each Slack call: a crash leaves it behind
@@ -163,6 +170,15 @@ def migrate(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
         defaults={"attempts": 0},
     )
+    outbox = db["outbox"].columns_dict
+    if "target" not in outbox:  # a channel or user beside the usual one; its own delivery order
+        db["outbox"].add_column("target", str, not_null_default="")
+    if "step" not in outbox:  # the ladder's round, or the check-in's prompt number
+        db["outbox"].add_column("step", int, not_null_default=0)
+    if "channel" not in outbox:  # where the job posted, once delivered
+        db["outbox"].add_column("channel", str)
+    if "ts" not in outbox:
+        db["outbox"].add_column("ts", str)
     db["outbox"].create_index(["delivered_at", "next_attempt_at"], if_not_exists=True)
     db["processed_events"].create({"key": str, "at": float}, pk="key", if_not_exists=True)
     columns = db["processed_events"].columns_dict
@@ -201,6 +217,27 @@ def migrate(db: sqlite_utils.Database) -> None:
         defaults={"question_ids": "[]", "asked": "", "advice": "", "draft": "{}"},
     )
     db["guidance"].create_index(["status"], if_not_exists=True)
+    db["checkins"].create(
+        {
+            "id": str,
+            "user_id": str,
+            "note": str,  # shown to the worker, and to supervisors only once it is missed
+            "minutes": int,
+            "state": str,  # bot.checkins.states.State
+            "created_at": float,
+            "due_at": float,
+            "prompts": int,  # "Are you OK?" messages queued so far
+            "prompted_at": float,  # when the last one was queued
+            "closed_at": float,
+            "escalation_id": str,  # raised when missed or when the worker asked for help
+        },
+        pk="id",
+        if_not_exists=True,
+        not_null={"user_id", "note", "state", "created_at", "due_at"},
+        defaults={"note": "", "prompts": 0},
+    )
+    db["checkins"].create_index(["state", "due_at"], if_not_exists=True)
+    db["checkins"].create_index(["user_id"], if_not_exists=True)
 
 
 # --- retention -------------------------------------------------------------------------------
@@ -243,9 +280,23 @@ def purge(database: Database, cutoff: float) -> dict[str, int]:
             f"DELETE FROM guidance WHERE {closed_status} AND coalesce(reviewed_at, created_at) < ?",
             [*closed_statuses, cutoff],
         ).rowcount
+        counts["checkins"] = _purge_checkins(db, cutoff)
         db.execute("DELETE FROM processed_events WHERE at < ?", [cutoff])
         db.execute("DELETE FROM home_views WHERE opened_at < ?", [cutoff])
     return counts
+
+
+def _purge_checkins(db: sqlite_utils.Database, cutoff: float) -> int:
+    """Finished check-ins (and their notes) older than `cutoff`; running ones always stay."""
+    condition, states = state_in(FINISHED)
+    rows = db.execute(
+        f"SELECT id FROM checkins WHERE {condition} AND coalesce(closed_at, created_at) < ?",
+        [*states, cutoff],
+    ).fetchall()
+    for (checkin_id,) in rows:
+        db.execute("DELETE FROM outbox WHERE escalation_id = ?", [checkin_id])
+        db.execute("DELETE FROM checkins WHERE id = ?", [checkin_id])
+    return len(rows)
 
 
 def apply_retention(database: Database, days: int, stop: threading.Event) -> None:

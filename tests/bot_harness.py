@@ -14,12 +14,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import build_app
 from bot.asking.store import QuestionStore
 from bot.config import load_settings
 from bot.escalation import actions as escalation_ids
@@ -30,9 +33,11 @@ from bot.escalation.service import Escalations
 from bot.escalation.states import Kind
 from bot.escalation.store import Escalation, EscalationStore
 from bot.escalation.supervisors import ChannelSupervisors
+from bot.services import Services, build_services
 from bot.slack.client import slack_client
 from bot.storage import Database
 from tests.conftest import write_corpus
+from tests.fakes import FakeEngine
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads, signing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +47,16 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ASKER, SUPERVISOR, OUTSIDER = "U0ALICE", "U0SUP", "U0BOB"
 SUPERVISOR_CHANNEL = "G0SUPERS"
 PUBLIC_CHANNEL = "C0GENERAL"
+# The ladder's backup: a private channel with its own member, and two on-call people who are
+# in neither channel
+BACKUP_CHANNEL, BACKUP_MEMBER = "G0BACKUP", "U0BACKUP"
+ONCALL, ONCALL_B = "U0ONCALL", "U0ONCALLB"
+LADDER_ENV = {
+    "ESCALATION_REMIND_URGENT_MINUTES": "5",
+    "ESCALATION_BACKUP_AFTER": "2",
+    "ESCALATION_BACKUP_CHANNEL_ID": BACKUP_CHANNEL,
+    "ESCALATION_BACKUP_USER_IDS": f"{ONCALL},{ONCALL_B}",
+}
 
 
 def setup_workspace(emu: SlackEmulator) -> None:
@@ -53,6 +68,15 @@ def setup_workspace(emu: SlackEmulator) -> None:
         SUPERVISOR_CHANNEL, "supervisors", is_private=True, members=[SUPERVISOR, emu.bot_user_id]
     )
     emu.add_channel(PUBLIC_CHANNEL, "general", members=[ASKER, OUTSIDER, emu.bot_user_id])
+
+
+def setup_backup(emu: SlackEmulator) -> None:
+    """The ladder's backup channel and on-call people (`LADDER_ENV` names them)."""
+    for user in (BACKUP_MEMBER, ONCALL, ONCALL_B):
+        emu.add_user(user, user.lower())
+    emu.add_channel(
+        BACKUP_CHANNEL, "backup", is_private=True, members=[BACKUP_MEMBER, emu.bot_user_id]
+    )
 
 
 @contextmanager
@@ -99,6 +123,38 @@ def delivery_parts(emu: SlackEmulator, data_dir: Path, *, remind_urgent_minutes:
     supervisors = ChannelSupervisors(client, SUPERVISOR_CHANNEL)
     escalations = Escalations(store, questions, supervisors, worker.wake)
     return Parts(database, questions, store, outbox, escalations, worker)
+
+
+@contextmanager
+def in_process_bot(
+    emu: SlackEmulator, data_dir: Path, clock: Callable[[], float], **env: str
+) -> Iterator[Services]:
+    """The bot's services and Bolt app as `serve` builds them (a fake engine: no model), in
+    this process, connected to `emu` over Socket Mode, reading the time from `clock`.
+
+    The background workers are not started: tests run their passes (`worker.run_once()`,
+    `checkin_worker.run_once()`, `homes.run_once()`) after moving the clock.
+    """
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": emu.api_url,
+            "SUPERVISOR_CHANNEL_ID": SUPERVISOR_CHANNEL,
+            "BOUNDARY_DATA_DIR": str(data_dir),
+            **env,
+        },
+        slack=True,
+    )
+    client = slack_client(settings)
+    services = build_services(settings, FakeEngine(), client, clock)
+    handler = SocketModeHandler(build_app(settings, client, services), APP_TOKEN)
+    handler.connect()
+    emu.wait_socket_connected()
+    try:
+        yield services
+    finally:
+        handler.close()
 
 
 def escalate(

@@ -104,3 +104,23 @@ def slack(bot):
     from tests.bot_harness import Delivery
 
     return Delivery(bot)
+
+
+@pytest.fixture
+def clock():
+    """The time the bot reads, moved by the test (`tests.fakes.Clock`)."""
+    from tests.fakes import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def services(emu, tmp_path: Path, clock):
+    """The whole bot in this process with the ladder's backup set up (`LADDER_ENV`), on the
+    injected `clock`, its workers' passes run by the test (`bot_harness.in_process_bot`).
+    A module may define its own."""
+    from tests.bot_harness import LADDER_ENV, in_process_bot, setup_backup
+
+    setup_backup(emu)
+    with in_process_bot(emu, tmp_path, clock, **LADDER_ENV) as services:
+        yield services

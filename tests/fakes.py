@@ -1,6 +1,6 @@
 """Shared stand-ins for the bot's protocol dependencies: the search engine
-(`bot.asking.advisor.Engine`, `bot.guidance.gaps.Grouper`) and who supervises
-(`bot.escalation.supervisors.Supervisors`).
+(`bot.asking.advisor.Engine`, `bot.guidance.gaps.Grouper`), who supervises
+(`bot.escalation.supervisors.Supervisors`) and the clock the stores and workers read.
 
 Unit tests use these instead of each writing its own double, so every test's fake keeps the
 contract the real one has (e.g. the engine refuses empty and over-long questions itself).
@@ -9,6 +9,7 @@ contract the real one has (e.g. the engine refuses empty and over-long questions
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from index import Answer, Hit, Section, check_question
@@ -113,3 +114,17 @@ class FakeSupervisors:
 
 
 NOBODY = FakeSupervisors()
+
+
+class Clock:
+    """The time, moved by the test: `clock()` reads it, `advance` moves it (never sleeps)."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = time.time() if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> float:
+        self.now += minutes * 60 + seconds
+        return self.now

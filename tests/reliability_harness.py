@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.asking.store import QuestionStore
+from bot.checkins import actions as checkin_ids
 from bot.escalation import actions as escalation_ids
+from bot.escalation.jobs import Job
 from bot.storage import DB_NAME, Database
 from tests.bot_harness import (
     SUPERVISOR_CHANNEL,
@@ -37,6 +39,7 @@ from tests.slack_emulator import SlackEmulator, payloads
 
 FAULTS = ("429", "500", "dropped", "slow", "answer_lost", "history_500")
 URGENT_TEXT = "A client shouted at me and threatened me and I feel unsafe. What should I do?"
+URGENT_EVERY = "0.2"  # minutes between the ladder's rounds in the crash scenario
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -57,16 +60,33 @@ class Figures:
     unfinished_resumed: int = 0  # bot log: started by a dead run, handled again
     injected: Counter = field(default_factory=Counter)  # failure kind -> times Slack failed
     slow_posts: int = 0  # posts scripted to answer late (so a kill lands mid-post)
+    kills_with_checkins_running: int = 0
     escalations_committed: int = 0
     cards_exactly_once: int = 0
     cards_duplicated: int = 0
     cards_lost: int = 0
     cards_orphaned: int = 0  # a card for an escalation bot.db does not have
-    reminders_exactly_once: int = 0
-    reminders_wrong: int = 0
+    reminders_exactly_once: int = 0  # escalations reminded, every round posted once
+    reminders_wrong: int = 0  # rounds posted twice, or recorded delivered but not posted
+    reminder_rounds: int = 0
     acked_clicks_without_escalation: int = 0
     urgent_escalations: int = 0
     answers: int = 0
+    # check-ins (CheckinScenario)
+    commands_sent: int = 0
+    commands_acked: int = 0
+    acked_commands_without_checkin: int = 0
+    checkins_started: int = 0
+    replaced: int = 0  # ended by the same person's command sent again: not due
+    checkins_due: int = 0  # fired: "Are you OK?" was queued
+    fired_exactly_once: int = 0  # every prompt of the check-in posted exactly once
+    fired_twice: int = 0
+    lost: int = 0  # due but never fired, or fired and never posted
+    answered_ok: int = 0
+    answered_ok_raised: int = 0  # an "I'm OK" check-in that still raised an escalation
+    missed: int = 0
+    missed_alerted_once: int = 0  # its missed-check-in card in the channel exactly once
+    checkin_clicks_sent: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -88,12 +108,31 @@ class Click:
 
 # --- scenarios ------------------------------------------------------------------------------
 class _Scenario:
-    """What both scenarios share: a workspace emulator (`self.emu`) and the environment of
-    the bot processes they start against it (`self.env`), with files under `self.tmp`."""
+    """What every scenario shares: a workspace emulator (`self.emu`) and the environment of
+    the bot processes it starts against it (`self.env`), with files under `self.tmp`; kills,
+    and the seeded plan of Slack failures."""
 
     tmp: Path
     emu: SlackEmulator
     env: dict[str, str]
+    figures: Figures
+    database: Database
+    rng: random.Random
+    rounds: int
+    burst_seconds: float
+    _fault_rng: random.Random
+    _fault_plan: list[list[str]]
+    lose_answers_in: str | None = None  # where posts whose answer is lost go (None: anywhere)
+
+    def _seeded(self, tmp: Path, seed: int, rounds: int, burst_seconds: float) -> None:
+        """The kill scenarios' common start: their seeded randomness and plan of faults."""
+        self.tmp = tmp
+        self.rng = random.Random(seed)
+        self.rounds = rounds
+        self.burst_seconds = burst_seconds
+        self.figures = Figures()
+        self._fault_rng = random.Random(seed + 1)
+        self._fault_plan = self._plan_faults()
 
     @contextmanager
     def _workspace(self, **env_overrides: str) -> Iterator[SlackEmulator]:
@@ -102,55 +141,6 @@ class _Scenario:
             self.emu = emu
             self.env = bot_env(emu, self.tmp, **env_overrides)
             yield emu
-
-
-class CrashScenario(_Scenario):
-    """Bursts of escalations with SIGKILLs at random moments, then one last clean run.
-
-    Escalations come from "Talk to a supervisor" clicks on answers to questions on record
-    (seeded in bot.db), from the same button on apologies (no question), and from urgent DM
-    questions, which escalate by themselves. Double clicks and Slack redeliveries are mixed
-    in. Before each round, chat.postMessage is scripted to fail: 429, 500, dropped
-    connections, slow answers (so kills land mid-post) and posts whose answer is lost.
-    """
-
-    def __init__(self, tmp: Path, *, seed: int, rounds: int, burst_seconds: float) -> None:
-        self.tmp = tmp
-        self.rng = random.Random(seed)
-        self.rounds = rounds
-        self.burst_seconds = burst_seconds
-        self.figures = Figures()
-        self._fault_rng = random.Random(seed + 1)
-        self._fault_plan = self._plan_faults()
-        self.clicks: list[Click] = []
-        self.events: list[list[str]] = []  # per urgent DM message: its envelope ids
-        self._owner: dict[str, list[str]] = {}  # envelope id -> the list it belongs to
-        self._clicks_sent: list[str] = []  # envelope ids of clicks (not their redeliveries)
-        self._ts = 1_700_000_000
-        self._askers = [f"U0RA{i:03d}" for i in range(40)]
-        self._next_asker = 0
-
-    # -- running -------------------------------------------------------------------------
-    def run(self) -> Figures:
-        started = time.monotonic()
-        with self._workspace() as emu:
-            for user in self._askers:
-                emu.add_user(user, user.lower())
-            self.database = Database(Path(self.env["BOUNDARY_DATA_DIR"]))
-            self.questions = QuestionStore(self.database)
-            for number in range(self.rounds):
-                bot = self._start(number)
-                self._repeat_unacknowledged()
-                self._inject_failures(number)
-                self._burst(bot)
-                self._kill(bot)
-            bot = self._start(self.rounds)
-            self._repeat_unacknowledged()
-            self._drain()
-            bot.stop()
-            self._check()
-        self.figures.seconds = time.monotonic() - started
-        return self.figures
 
     def _start(self, number: int) -> BotProcess:
         log = self.tmp / f"bot-{number:02d}.log"
@@ -187,7 +177,7 @@ class CrashScenario(_Scenario):
                 emu.fail_next("chat.postMessage", delay=self._fault_rng.uniform(0.3, 1.5))
                 self.figures.slow_posts += 1
             elif kind == "answer_lost":
-                emu.fail_next("chat.postMessage", drop_after=True, channel=SUPERVISOR_CHANNEL)
+                emu.fail_next("chat.postMessage", drop_after=True, channel=self.lose_answers_in)
             else:
                 emu.fail_next("conversations.history", status=500, times=2)
 
@@ -201,6 +191,138 @@ class CrashScenario(_Scenario):
         for faults in plan:
             faults.extend(rng.choice(FAULTS) for _ in range(rng.randint(0, 2)))
         return plan
+
+    def _count_injected(self) -> None:
+        """What Slack actually failed, by kind, from the emulator's record of calls."""
+        for call in self.emu.calls:
+            if call.injected and call.method == "chat.postMessage":
+                if call.status is None:  # cut before posting, or after (the answer lost)
+                    self.figures.injected[
+                        "dropped" if call.response is None else "answer_lost"
+                    ] += 1
+                else:
+                    self.figures.injected[str(call.status)] += 1
+            elif call.injected and call.method == "conversations.history":
+                self.figures.injected[f"history_{call.status}"] += 1
+
+    def _db(self) -> sqlite3.Connection:
+        return sqlite3.connect(Path(self.env["BOUNDARY_DATA_DIR"]) / DB_NAME, timeout=30)
+
+    def _start_last(self) -> tuple[BotProcess, float]:
+        """The last run, and the wall-clock time it started from (`last_run_pending`)."""
+        since = time.time()
+        return self._start(self.rounds), since
+
+    def _acknowledged(self, envelopes: list[str], deadline: float) -> bool:
+        """Wait until the bot acknowledged each of `envelopes`, by `deadline` (monotonic)."""
+        waiting = list(envelopes)
+        while waiting and time.monotonic() < deadline:
+            waiting = [e for e in waiting if not self.emu.ack_for(e)]
+            if waiting:
+                time.sleep(0.05)
+        if waiting:
+            self.figures.problems.append(f"{len(waiting)} deliveries never acknowledged")
+        return not waiting
+
+    def _drain(
+        self, since: float, envelopes: list[str], timeout: float = 60, *, reminders: bool = True
+    ) -> None:
+        """The last run: wait until it has acknowledged what was sent to it (`envelopes`),
+        finished every delivery it took on (sent to it, or replayed at its start from a
+        killed run), and delivered what they queued, as bot.db says (`last_run_pending`).
+
+        A fixed time, or the outbox alone, is not enough: an urgent DM replayed at startup
+        commits its escalation only once the engine has answered, which under load can be
+        after the outbox has emptied. With `reminders`, each escalation's first reminder too.
+        """
+        deadline = time.monotonic() + timeout
+        if not self._acknowledged(envelopes, deadline):
+            return
+        while True:
+            pending = self._pending(since, reminders=reminders)
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                self.figures.problems.append(
+                    f"still pending after {timeout}s: "
+                    + ", ".join(f"{what} {n}" for what, n in pending.items())
+                )
+                return
+            time.sleep(0.2)
+
+    def _pending(self, since: float, *, reminders: bool = True) -> dict[str, int]:
+        db = self._db()
+        try:
+            return last_run_pending(db, since, reminders=reminders)
+        finally:
+            db.close()
+
+
+def last_run_pending(
+    db: sqlite3.Connection, since: float, *, reminders: bool = True
+) -> dict[str, int]:
+    """What the run started at `since` (wall clock) has yet to do, by kind, from bot.db:
+    deliveries it claimed (new, redelivered, replayed) and not finished, outbox jobs not
+    delivered, and with `reminders` escalations not yet reminded once. Empty when done."""
+    counts = {
+        "deliveries unfinished": db.execute(
+            "SELECT count(*) FROM processed_events WHERE state = 'started' AND at >= ?",
+            [since],
+        ).fetchone()[0],
+        "outbox jobs": db.execute(
+            "SELECT count(*) FROM outbox WHERE delivered_at IS NULL"
+        ).fetchone()[0],
+    }
+    if reminders:
+        counts["escalations never reminded"] = db.execute(
+            "SELECT count(*) FROM escalations WHERE reminded = 0"
+        ).fetchone()[0]
+    return {what: n for what, n in counts.items() if n}
+
+
+class CrashScenario(_Scenario):
+    """Bursts of escalations with SIGKILLs at random moments, then one last clean run.
+
+    Escalations come from "Talk to a supervisor" clicks on answers to questions on record
+    (seeded in bot.db), from the same button on apologies (no question), and from urgent DM
+    questions, which escalate by themselves. Double clicks and Slack redeliveries are mixed
+    in. Before each round, chat.postMessage is scripted to fail: 429, 500, dropped
+    connections, slow answers (so kills land mid-post) and posts whose answer is lost.
+    """
+
+    lose_answers_in = SUPERVISOR_CHANNEL
+
+    def __init__(self, tmp: Path, *, seed: int, rounds: int, burst_seconds: float) -> None:
+        self._seeded(tmp, seed, rounds, burst_seconds)
+        self.clicks: list[Click] = []
+        self.events: list[list[str]] = []  # per urgent DM message: its envelope ids
+        self._owner: dict[str, list[str]] = {}  # envelope id -> the list it belongs to
+        self._clicks_sent: list[str] = []  # envelope ids of clicks (not their redeliveries)
+        self._ts = 1_700_000_000
+        self._askers = [f"U0RA{i:03d}" for i in range(40)]
+        self._next_asker = 0
+        self._urgent_texts: dict[str, str] = {}  # urgent DM text -> who sent it
+
+    # -- running -------------------------------------------------------------------------
+    def run(self) -> Figures:
+        started = time.monotonic()
+        with self._workspace(ESCALATION_REMIND_URGENT_MINUTES=URGENT_EVERY) as emu:
+            for user in self._askers:
+                emu.add_user(user, user.lower())
+            self.database = Database(Path(self.env["BOUNDARY_DATA_DIR"]))
+            self.questions = QuestionStore(self.database)
+            for number in range(self.rounds):
+                bot = self._start(number)
+                self._repeat_unacknowledged()
+                self._inject_failures(number)
+                self._burst(bot)
+                self._kill(bot)
+            bot, since = self._start_last()
+            self._drain(since, self._repeat_unacknowledged())
+            bot.stop()
+            self._check()
+        self.figures.seconds = time.monotonic() - started
+        return self.figures
 
     # -- what Slack and people do --------------------------------------------------------
     def _burst(self, bot: BotProcess) -> None:
@@ -278,7 +400,9 @@ class CrashScenario(_Scenario):
     def _urgent(self) -> None:
         user = self._asker()
         self._ts += 1
-        event = self.emu.post_user_message(user, f"{URGENT_TEXT} (message {self._ts})")
+        text = f"{URGENT_TEXT} (message {self._ts})"
+        self._urgent_texts[text] = user
+        event = self.emu.post_user_message(user, text)
         envelope_id = self.emu.send_event(event)
         self.events.append([envelope_id])
         self._owner[envelope_id] = self.events[-1]
@@ -294,43 +418,42 @@ class CrashScenario(_Scenario):
     def _all_envelopes(self) -> list[str]:
         return list(self._owner)
 
-    def _repeat_unacknowledged(self) -> None:
-        """After a restart: Slack redelivers unacked events; people click unacked buttons again."""
-        emu = self.emu
+    def _repeat_unacknowledged(self) -> list[str]:
+        """After a restart: Slack redelivers unacked events; people click unacked buttons again.
+        Returns the envelopes sent."""
+        emu, sent = self.emu, []
         for click in self.clicks:
             if click.envelopes and not any(emu.ack_for(e) for e in click.envelopes):
                 self._click(click)
                 self.figures.clicks_repeated_after_crash += 1
+                sent.append(click.envelopes[-1])
         for envelopes in self.events:
             if not any(emu.ack_for(e) for e in envelopes):
                 self._redeliver(envelopes[0])
+                sent.append(envelopes[-1])
+        return sent
 
     # -- the end -------------------------------------------------------------------------
-    def _drain(self, timeout: float = 60) -> None:
-        """Wait for every card and reminder of every committed escalation to be delivered."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            db = self._db()
-            waiting = db.execute(
-                "SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL) + "
-                "(SELECT count(*) FROM escalations WHERE reminded = 0)"
-            ).fetchone()[0]
-            db.close()
-            if not waiting:
-                return
-            time.sleep(0.2)
-        self.figures.problems.append(f"deliveries still pending after {timeout}s")
-
-    def _db(self) -> sqlite3.Connection:
-        return sqlite3.connect(Path(self.env["BOUNDARY_DATA_DIR"]) / DB_NAME, timeout=30)
-
     def _check(self) -> None:
         f, emu = self.figures, self.emu
         db = self._db()
-        rows = db.execute("SELECT id, question_id, dedupe_key FROM escalations").fetchall()
+        rows = db.execute(
+            "SELECT id, question_id, dedupe_key, kind, question FROM escalations"
+        ).fetchall()
         f.urgent_escalations = db.execute(
             "SELECT count(*) FROM escalations WHERE kind = 'urgent'"
         ).fetchone()[0]
+        rounds = db.execute(
+            "SELECT escalation_id, step, delivered_at IS NOT NULL FROM outbox WHERE job = ?",
+            [Job.REMINDER.value],
+        ).fetchall()
+        undelivered_cards = {
+            row[0]
+            for row in db.execute(
+                "SELECT escalation_id FROM outbox WHERE job = ? AND delivered_at IS NULL",
+                [Job.CARD.value],
+            )
+        }
         db.close()
         f.escalations_committed = len(rows)
         markers: Counter = Counter()
@@ -338,20 +461,50 @@ class CrashScenario(_Scenario):
             for block in message.get("blocks") or []:
                 markers[block.get("block_id", "")] += 1
         ids = {row[0] for row in rows}
-        for escalation_id in ids:
+        kinds = {row[0]: row[3] for row in rows}
+        for escalation_id in sorted(ids):
             cards = markers[escalation_ids.CARD_MARKER + escalation_id]
             f.cards_exactly_once += cards == 1
             f.cards_duplicated += cards > 1
             f.cards_lost += cards == 0
-            reminders = markers[escalation_ids.REMINDER_MARKER + escalation_id]
-            f.reminders_exactly_once += reminders == 1
-            f.reminders_wrong += reminders != 1
-        f.cards_orphaned = sum(
-            1
+            if cards != 1:
+                queued = (
+                    "its card job still queued in bot.db"
+                    if escalation_id in undelivered_cards
+                    else "its card job done"
+                )
+                f.problems.append(
+                    f"card of escalation {escalation_id} ({kinds[escalation_id]}) posted "
+                    f"{cards} times; {queued}"
+                )
+        # Each round of the ladder posts its reminder once; a round queued when the last run
+        # stopped may not have been posted yet (never twice).
+        delivered: Counter = Counter()
+        for escalation_id, step, done in rounds:
+            posted = markers[
+                escalation_ids.marker(escalation_ids.REMINDER_MARKER, escalation_id, step)
+            ]
+            delivered[escalation_id] += bool(done)
+            if posted > 1 or (done and posted != 1):
+                f.reminders_wrong += 1
+                f.problems.append(f"reminder {escalation_id} round {step} posted {posted} times")
+        f.reminders_exactly_once = sum(delivered[e] >= 1 for e in ids)
+        f.reminder_rounds = sum(delivered.values())
+        f.problems += [f"escalation {e} never reminded" for e in sorted(ids) if not delivered[e]]
+        orphans = sorted(
+            marker
             for marker in markers
             if marker.startswith(escalation_ids.CARD_MARKER)
             and marker[len(escalation_ids.CARD_MARKER) :] not in ids
         )
+        f.cards_orphaned = len(orphans)
+        f.problems += [f"card {marker} has no escalation in bot.db" for marker in orphans]
+        escalated = {row[4] for row in rows if row[3] == "urgent"}
+        f.problems += [
+            f"urgent DM from {user} never escalated: {text!r}"
+            for text, user in self._urgent_texts.items()
+            if text not in escalated
+        ]
         by_question = {row[1] for row in rows}
         by_key = {row[2] for row in rows}
         f.clicks_acked = sum(1 for e in self._clicks_sent if emu.ack_for(e))
@@ -360,14 +513,8 @@ class CrashScenario(_Scenario):
                 found = click.target in by_question or f"{click.target}:question" in by_key
                 if not found:
                     f.acked_clicks_without_escalation += 1
-        for call in emu.calls:
-            if call.injected and call.method == "chat.postMessage":
-                if call.status is None:  # cut before posting, or after (the answer lost)
-                    f.injected["dropped" if call.response is None else "answer_lost"] += 1
-                else:
-                    f.injected[str(call.status)] += 1
-            elif call.injected and call.method == "conversations.history":
-                f.injected[f"history_{call.status}"] += 1
+                    f.problems.append(f"acknowledged click on {click.target} has no escalation")
+        self._count_injected()
         for log in sorted(self.tmp.glob("bot-*.log")):
             text = log.read_text(errors="replace")
             f.duplicates_skipped += text.count("duplicate delivery acknowledged and skipped")
@@ -375,8 +522,16 @@ class CrashScenario(_Scenario):
         f.answers = sum(
             1
             for c in emu.calls_to("chat.postMessage")
-            if c.ok and str(c.params.get("channel", "")).startswith("D")
+            if c.ok
+            and str(c.params.get("channel", "")).startswith("D")
+            and not _ladder_notice(c.params)
         )
+
+
+def _ladder_notice(params: dict[str, Any]) -> bool:
+    """A status message of the ladder to the asker (not an answer)."""
+    first = ((params.get("blocks") or [{}])[0] or {}).get("block_id", "")
+    return first.startswith((escalation_ids.STILL_TRYING_MARKER, escalation_ids.ALERTED_MARKER))
 
 
 # --- the redelivery scenario ----------------------------------------------------------------
@@ -428,13 +583,13 @@ class RedeliveryScenario(_Scenario):
                 bot.proc.kill()  # type: ignore[union-attr]
                 bot.proc.wait()  # type: ignore[union-attr]
                 self.figures.kills += 1
-            bot = self._start(self.rounds)
-            slack = Delivery(bot)
+            bot, since = self._start_last()
+            slack = Delivery(bot)  # waits for each acknowledgement
             for asked in self.asked:
                 self._deliver(slack, asked.body, retry=1)
                 if asked.clicks:
                     self._click(slack, asked.clicks[-1])  # its last click, redelivered
-            time.sleep(3)
+            self._drain(since, [], timeout=60, reminders=False)
             bot.stop()
             self._check()
         self.figures.seconds = time.monotonic() - started
@@ -530,3 +685,196 @@ class RedeliveryScenario(_Scenario):
             text = log.read_text(errors="replace")
             f.duplicates_skipped += text.count("duplicate delivery acknowledged and skipped")
             f.unfinished_resumed += text.count("redelivery of an unfinished delivery")
+
+
+# --- the check-in scenario ------------------------------------------------------------------
+CHECKIN_GRACE = "0.4"  # minutes to answer "Are you OK?" before it is missed: 24 seconds
+DUE_AFTER = 1.5  # seconds: the harness pulls each check-in's due time this close (time passes)
+
+
+@dataclass
+class CheckinCommand:
+    user: str
+    envelopes: list[str] = field(default_factory=list)
+
+
+class CheckinScenario(_Scenario):
+    """Visit check-ins across SIGKILLs: kill -9 between scheduling and firing loses none and
+    fires none twice.
+
+    Each round starts the bot (Socket Mode), sends again the `/boundary checkin` commands a
+    kill left unacknowledged (a person would), scripts Slack failures, then for a random
+    0.3-`burst_seconds` s: people start check-ins (`/boundary checkin 1 note`, one each),
+    time passes (the harness pulls each check-in's due time to 1.5 s after its start, as
+    the bot reads it from bot.db), and half of the people answer "I'm OK" on the "Are you
+    OK?" they get; the others never answer, so theirs are missed after a 24-second grace
+    period (as are some whose answer a kill cut off, or whose grace ran out while the bot
+    was down). Then SIGKILL. A last run settles: every check-in fires, and is answered or
+    missed.
+    """
+
+    def __init__(self, tmp: Path, *, seed: int, rounds: int, burst_seconds: float) -> None:
+        self._seeded(tmp, seed, rounds, burst_seconds)
+        self.commands: list[CheckinCommand] = []
+        self._answering: set[str] = set()  # people who answer "I'm OK"
+        self._answered: set[str] = set()  # prompts (message ts) clicked already
+
+    def run(self) -> Figures:
+        started = time.monotonic()
+        env = {
+            "CHECKIN_GRACE_MINUTES": CHECKIN_GRACE,
+            "ESCALATION_REMIND_MINUTES": "60",
+            "ESCALATION_REMIND_URGENT_MINUTES": "60",
+        }
+        with self._workspace(**env):
+            self.database = Database(Path(self.env["BOUNDARY_DATA_DIR"]))
+            for number in range(self.rounds):
+                bot = self._start(number)
+                self._repeat_unacknowledged()
+                self._inject_failures(number)
+                self._burst()
+                self._kill(bot)
+                self.figures.kills_with_checkins_running += bool(self._running())
+            bot, since = self._start_last()
+            self._settle(since, self._repeat_unacknowledged())
+            bot.stop()
+            self._check()
+        self.figures.seconds = time.monotonic() - started
+        return self.figures
+
+    # -- what people do ------------------------------------------------------------------
+    def _burst(self) -> None:
+        rng = self.rng
+        kill_at = time.monotonic() + rng.uniform(0.3, self.burst_seconds)
+        while time.monotonic() < kill_at:
+            roll = rng.random()
+            if roll < 0.3:
+                self._command(self._new_person())
+            elif roll < 0.7:
+                self._pass_time()
+            else:
+                self._answer_prompts()
+            time.sleep(rng.uniform(0.0, 0.08))
+
+    def _new_person(self) -> CheckinCommand:
+        user = f"U0CK{len(self.commands):04d}"
+        self.emu.add_user(user, user.lower())
+        if self.rng.random() < 0.5:
+            self._answering.add(user)
+        command = CheckinCommand(user)
+        self.commands.append(command)
+        return command
+
+    def _command(self, command: CheckinCommand) -> None:
+        form = self.emu.slash_command_payload(
+            "/boundary", f"checkin 1 visit {len(command.envelopes)} of {command.user}", command.user
+        )
+        command.envelopes.append(self.emu.send_envelope("slash_commands", form))
+        self.figures.commands_sent += 1
+
+    def _repeat_unacknowledged(self) -> list[str]:
+        """A person sends again a command the bot never acknowledged; returns the envelopes."""
+        sent = []
+        for command in self.commands:
+            if not any(self.emu.ack_for(e) for e in command.envelopes):
+                self._command(command)
+                sent.append(command.envelopes[-1])
+        return sent
+
+    def _pass_time(self) -> None:
+        """Minutes pass in seconds: every running check-in is due 1.5 s after it started."""
+        db = self._db()
+        db.execute(
+            "UPDATE checkins SET due_at = created_at + ? WHERE state = 'active' "
+            "AND due_at > created_at + ?",
+            [DUE_AFTER, DUE_AFTER],
+        )
+        db.commit()
+        db.close()
+
+    def _answer_prompts(self) -> None:
+        """People who answer tap "I'm OK" on each "Are you OK?" they have not answered yet."""
+        for user in sorted(self._answering):
+            channel = self.emu.open_im(user)
+            for message in self.emu.messages(channel):
+                first = (message.get("blocks") or [{}])[0].get("block_id", "")
+                if (
+                    first.startswith(checkin_ids.PROMPT_MARKER)
+                    and message["ts"] not in self._answered
+                ):
+                    self._answered.add(message["ts"])
+                    payload = self.emu.message_button_payload(
+                        user, channel, message["ts"], checkin_ids.OK
+                    )
+                    self.emu.send_envelope("interactive", payload)
+                    self.figures.checkin_clicks_sent += 1
+
+    def _settle(self, since: float, envelopes: list[str], timeout: float = 120) -> None:
+        """The last run: time passes and people answer until every check-in is settled, once
+        the run has acknowledged the commands sent again (`envelopes`) and finished every
+        delivery it took on (`last_run_pending`)."""
+        deadline = time.monotonic() + timeout
+        if not self._acknowledged(envelopes, deadline):
+            return
+        while self._running() or self._pending(since, reminders=False):
+            if time.monotonic() > deadline:
+                self.figures.problems.append(
+                    f"check-ins still running after {timeout}s: {self._running()} running, "
+                    f"{self._pending(since, reminders=False)}"
+                )
+                return
+            self._pass_time()
+            self._answer_prompts()
+            time.sleep(0.2)
+
+    def _running(self) -> int:
+        db = self._db()
+        count = db.execute(
+            "SELECT count(*) FROM checkins WHERE state IN ('active', 'due')"
+        ).fetchone()[0]
+        db.close()
+        return count
+
+    # -- the end -------------------------------------------------------------------------
+    def _check(self) -> None:
+        c, emu = self.figures, self.emu
+        db = self._db()
+        rows = db.execute(
+            "SELECT id, user_id, state, prompts, escalation_id FROM checkins"
+        ).fetchall()
+        db.close()
+        posted: Counter = Counter()  # prompt markers, from each message's first version
+        for command in self.commands:
+            channel = emu.open_im(command.user)
+            for message in emu.messages(channel):
+                first = emu.message_history(channel, message["ts"])[0]
+                posted[(first.get("blocks") or [{}])[0].get("block_id", "")] += 1
+        cards: Counter = Counter(
+            (m.get("blocks") or [{}])[0].get("block_id", "")
+            for m in emu.messages(SUPERVISOR_CHANNEL)
+        )
+        users = {row[1] for row in rows}
+        acked = [cmd for cmd in self.commands if any(emu.ack_for(e) for e in cmd.envelopes)]
+        c.commands_acked = sum(1 for cmd in self.commands for e in cmd.envelopes if emu.ack_for(e))
+        c.acked_commands_without_checkin = sum(cmd.user not in users for cmd in acked)
+        c.checkins_started = len(rows)
+        for checkin_id, _, state, prompts, escalation_id in rows:
+            if state == "ended":  # replaced by the same command sent again after a kill
+                c.replaced += 1
+                continue
+            counts = [
+                posted[f"{checkin_ids.PROMPT_MARKER}{checkin_id}:{n}"]
+                for n in range(1, prompts + 1)
+            ]
+            c.checkins_due += prompts > 0
+            c.fired_exactly_once += prompts > 0 and all(n == 1 for n in counts)
+            c.fired_twice += any(n > 1 for n in counts)
+            c.lost += prompts == 0 or any(n == 0 for n in counts)
+            c.answered_ok += state == "ok"
+            c.answered_ok_raised += state == "ok" and escalation_id is not None
+            if state == "missed":
+                c.missed += 1
+                c.missed_alerted_once += (
+                    cards[escalation_ids.CARD_MARKER + (escalation_id or "")] == 1
+                )
+        self._count_injected()

@@ -251,7 +251,9 @@ def test_outsider_claim_is_refused_and_changes_nothing(slack: Delivery, asker: s
     assert not [c for c in emu.calls_to("conversations.open") if OUTSIDER in str(c.params)]
 
 
-def test_urgent_question_escalates_by_itself_and_reminds_once(slack: Delivery, asker: str) -> None:
+def test_urgent_question_escalates_by_itself_and_climbs_until_claimed(
+    slack: Delivery, asker: str
+) -> None:
     emu = slack.emu
     _, answer = ask_dm(slack, asker, "The client threatened to hit me and I feel unsafe")
     text = all_text(answer)
@@ -269,14 +271,20 @@ def test_urgent_question_escalates_by_itself_and_reminds_once(slack: Delivery, a
     )
     escalation_id = card.params["blocks"][0]["block_id"].removeprefix(CARD_MARKER)
     assert [b["value"] for b in buttons(answer) if b["action_id"] == ADD_DETAILS] == [escalation_id]
-    marker = REMINDER_MARKER + escalation_id
 
     def is_reminder(call: ApiCall) -> bool:
-        return call.ok and call.params["blocks"][0].get("block_id") == marker
+        marker = call.params["blocks"][0].get("block_id", "")
+        return call.ok and marker.startswith(f"{REMINDER_MARKER}{escalation_id}:")
 
-    emu.wait_for("chat.postMessage", is_reminder, 20)  # unclaimed after 0.05 min
-    time.sleep(4)  # more than another reminder period
-    assert len([c for c in emu.calls_to("chat.postMessage") if is_reminder(c)]) == 1
+    emu.wait_for("chat.postMessage", is_reminder, 20, count=2)  # every 0.05 min, unclaimed
+    still = wait_post(emu, emu.open_im(asker), count=2)  # after the answer
+    assert "Nobody has taken your request yet" in still.params["text"]
+    click(slack, SUPERVISOR, SUPERVISOR_CHANNEL, card.response["ts"], CLAIM)
+    emu.wait_for("chat.update", lambda c: c.ok and c.params["ts"] == card.response["ts"], 15)
+    time.sleep(1)  # a reminder already in flight when the claim landed may still finish
+    reminded = len([c for c in emu.calls_to("chat.postMessage") if is_reminder(c)])
+    time.sleep(7)  # more than two reminder periods: the claim stopped the ladder
+    assert len([c for c in emu.calls_to("chat.postMessage") if is_reminder(c)]) == reminded
 
 
 def test_details_added_after_escalating_reach_the_card(slack: Delivery, asker: str) -> None:

@@ -29,6 +29,10 @@ from bot.asking.advisor import Advisor, Behind
 from bot.asking.compose import compose
 from bot.asking.help_now import HelpCall
 from bot.asking.store import QuestionStore
+from bot.checkins import home as checkin_home
+from bot.checkins import messages as checkin_messages
+from bot.checkins.states import State as CheckinState
+from bot.checkins.store import Checkin
 from bot.config import load_settings
 from bot.escalation import messages
 from bot.escalation.resolution import resolve_modal
@@ -154,6 +158,19 @@ def escalations(draw: st.DrawFn, state: State | None = None, home: bool = False)
         claimed_by=draw(slack_user),
         closed_by=draw(slack_user),
         advice="" if home else draw(st.one_of(st.just(""), hostile_long)),
+    )
+
+
+@st.composite
+def checkins(draw: st.DrawFn, state: CheckinState | None = None) -> Checkin:
+    return Checkin(
+        id=draw(hex_id),
+        user_id=draw(slack_user),
+        note=draw(hostile_long),
+        minutes=draw(st.integers(1, 720)),
+        state=state or draw(st.sampled_from(CheckinState)),
+        created_at=draw(st.floats(0, 4_000_000_000)),
+        due_at=draw(st.floats(0, 4_000_000_000)),
     )
 
 
@@ -316,6 +333,58 @@ def test_escalation_messages_are_inert_and_within_limits(name: str) -> None:
 @given(escalation=escalations(), minutes=st.floats(0.01, 10_000))
 def test_reminder_any_period_is_inert(escalation: Escalation, minutes: float) -> None:
     check_message(messages.reminder(escalation, minutes), *escalation_ids(escalation))
+
+
+@PROPERTY
+@given(
+    escalation=escalations(),
+    minutes=st.floats(0.01, 10_000),
+    step=st.integers(1, 1000),
+    oncall=st.lists(slack_user, max_size=12),
+)
+def test_the_ladders_messages_are_inert(
+    escalation: Escalation, minutes: float, step: int, oncall: list[str]
+) -> None:
+    """Reminders mention the on-call people (the bot's own mentions) and nobody else."""
+    ids, own = escalation_ids(escalation)
+    check_message(messages.reminder(escalation, minutes, step, oncall), ids, own | set(oncall))
+    for marker in ("backup:", "oncall:"):
+        check_message(messages.backup_card(escalation, minutes, marker + escalation.id), ids, own)
+    check_message(messages.alerted_notice(escalation, "911"), ids, own)
+    check_message(messages.still_trying_notice(escalation, "112"), ids, own)
+
+
+@PROPERTY
+@given(checkin=checkins(), grace=st.floats(0.01, 600), replaced=st.booleans())
+def test_checkin_messages_are_inert(checkin: Checkin, grace: float, replaced: bool) -> None:
+    check_message(checkin_messages.prompt(checkin, grace), {checkin.id}, set())
+    check_message(checkin_messages.started(checkin, replaced, grace), {checkin.id}, set())
+    SdkView(**checkin_messages.start_modal()).validate_json()
+
+
+@PROPERTY
+@given(
+    user=slack_user,
+    own=st.one_of(st.none(), checkins(CheckinState.ACTIVE), checkins(CheckinState.DUE)),
+    overdue=st.lists(
+        st.one_of(checkins(CheckinState.DUE), checkins(CheckinState.MISSED)), max_size=12
+    ),
+    queue=st.lists(escalations(State.OPEN, True), max_size=24),
+)
+def test_home_with_checkins_is_inert_and_within_limits(
+    user: str, own: Checkin | None, overdue: list[Checkin], queue: list[Escalation]
+) -> None:
+    """A supervisor's Home at its fullest: own check-in, the overdue list, the whole queue."""
+    panels = checkin_home.own_panel(own) + checkin_home.overdue_panel(
+        overdue[: checkin_home.OVERDUE_LIMIT]
+    )
+    view = home_view([], queue[:QUEUE_LIMIT], panels)
+    ids = {"start"} | {c.id for c in [own, *overdue] if c} | {e.id for e in queue}
+    mentioned = {user} | {c.user_id for c in overdue} | {e.asker for e in queue}
+    assert 0 < len(view["blocks"]) <= 100
+    assert_block_limits(view["blocks"], ids)
+    assert_inert(view, mentioned)
+    SdkView(**view).validate_json()
 
 
 def test_details_modal_carries_the_id_only() -> None:

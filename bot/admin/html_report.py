@@ -22,6 +22,7 @@ KINDS = {
     Kind.QUESTION: ("Talk to a supervisor", "#2563eb"),
     Kind.HANDOVER: ("Another team member", "#7c3aed"),
     Kind.URGENT: ("Urgent (safety)", "#dc2626"),
+    Kind.MISSED_CHECKIN: ("Missed check-in", "#ea580c"),
 }
 WAIT = "#2563eb"
 HELPFUL, NOT_HELPFUL = "#16a34a", "#dc2626"

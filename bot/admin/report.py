@@ -7,11 +7,13 @@ the report is for admins at a terminal, never posted to Slack.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass
 
 from bot.asking.store import QuestionStore
+from bot.checkins.store import CheckinStore
 from bot.escalation.store import EscalationStore
 
 TOP = 10
@@ -26,9 +28,27 @@ class Report:
     feedback: dict[str, int]
     escalations: dict[str, int]
     median_minutes_to_claim: float | None
+    urgent: dict[str, float | int | None] | None = None  # time to acknowledge (`acknowledgement`)
+    checkins: dict[str, int] | None = None  # check-ins by state
 
 
-def build_report(questions: QuestionStore, escalations: EscalationStore) -> Report:
+def acknowledgement(waits: list[float | None]) -> dict[str, float | int | None]:
+    """Time to acknowledge urgent escalations (a claim, or a resolution without one): how many,
+    how many still unacknowledged, and the median, 90th percentile and longest wait in minutes
+    of the acknowledged ones."""
+    minutes = sorted(w / 60 for w in waits if w is not None)
+    return {
+        "urgent": len(waits),
+        "unacknowledged": len(waits) - len(minutes),
+        "median_minutes": statistics.median(minutes) if minutes else None,
+        "p90_minutes": minutes[math.ceil(0.9 * len(minutes)) - 1] if minutes else None,
+        "longest_minutes": minutes[-1] if minutes else None,
+    }
+
+
+def build_report(
+    questions: QuestionStore, escalations: EscalationStore, checkins: CheckinStore | None = None
+) -> Report:
     answered = questions.answered()
     topics = Counter(c for answer in answered for c in answer.citations[:1])
     waits = [seconds / 60 for seconds in escalations.seconds_to_claim()]
@@ -45,6 +65,10 @@ def build_report(questions: QuestionStore, escalations: EscalationStore) -> Repo
         },
         escalations={str(state): n for state, n in escalations.count_by_state().items()},
         median_minutes_to_claim=statistics.median(waits) if waits else None,
+        urgent=acknowledgement(escalations.acknowledgements()),
+        checkins=(
+            {str(state): n for state, n in checkins.count_by_state().items()} if checkins else None
+        ),
     )
 
 
@@ -68,7 +92,25 @@ def render(report: Report) -> str:
         if median is not None
         else "Median time to claim: -"
     )
+    if report.urgent is not None:
+        lines += ["", "Urgent escalations, time to acknowledge:", *_acknowledgement(report.urgent)]
+    if report.checkins is not None:
+        lines += ["", "Visit check-ins by state:"]
+        lines += [f"  {n:4d}  {k}" for k, n in sorted(report.checkins.items())] or ["  (none)"]
     return "\n".join(lines)
+
+
+def _acknowledgement(urgent: dict[str, float | int | None]) -> list[str]:
+    def minutes(key: str) -> str:
+        value = urgent[key]
+        return "-" if value is None else f"{value:.1f} min"
+
+    return [
+        f"  {urgent['urgent']:4d}  urgent (asker did not withdraw)",
+        f"  {urgent['unacknowledged']:4d}  not acknowledged yet",
+        f"  median {minutes('median_minutes')}, 90th percentile {minutes('p90_minutes')}, "
+        f"longest {minutes('longest_minutes')}",
+    ]
 
 
 def to_json(report: Report) -> str:

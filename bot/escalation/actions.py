@@ -33,6 +33,16 @@ SUGGEST_BLOCK = "suggest"
 SUGGEST_INPUT = "suggest_guidance"
 SUGGEST_OPTION = "suggest"
 
-# block_id prefixes, followed by the escalation id
+# block_id prefixes, followed by the escalation id (and, for a reminder, its round): how the
+# outbox finds a message an earlier attempt may have posted
 CARD_MARKER = "escalation:"
 REMINDER_MARKER = "reminder:"
+BACKUP_MARKER = "backup:"  # the card in the backup channel
+ONCALL_MARKER = "oncall:"  # the card in an on-call person's DM
+ALERTED_MARKER = "alerted:"  # notices to the asker
+STILL_TRYING_MARKER = "still-trying:"
+
+
+def marker(prefix: str, subject_id: str, step: int = 0) -> str:
+    """The block_id of one delivery: `prefix` + id, and `:step` for a round of the ladder."""
+    return f"{prefix}{subject_id}:{step}" if step else prefix + subject_id

@@ -1,4 +1,6 @@
-"""The Slack deliveries an escalation can queue (the `job` column of `outbox`): one name each."""
+"""The Slack deliveries an escalation can queue (the `job` column of `outbox`): one name each.
+
+Other features queue their own (`bot.checkins.jobs`) through the same outbox."""
 
 from __future__ import annotations
 
@@ -12,3 +14,8 @@ class Job(StrEnum):
     CLAIMED = "claimed"  # tell the asker who is on it
     GROUP_DM = "group_dm"  # open the asker + supervisor group DM with the question
     RESOLVED = "resolved"  # tell the asker it was resolved; ask whether it helped
+    # The ladder of urgent escalations (bot.escalation.states.climb)
+    ALERTED = "alerted"  # tell the asker supervisors were alerted (when no answer said so)
+    STILL_TRYING = "still_trying"  # tell the asker nobody has taken it yet: call 911 if in danger
+    BACKUP = "backup"  # the card in the backup channel (target: the channel)
+    ONCALL = "oncall"  # the card in an on-call person's DM (target: the user)

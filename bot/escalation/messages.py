@@ -1,17 +1,22 @@
-"""Block Kit for escalations: the supervisor card and reminder, the notices to the asker, the
-"Add details" modal, and `reply`, which renders a service `Outcome` for the person who clicked.
+"""Block Kit for escalations: the supervisor card, its reminders and backup copies, the notices
+to the asker, the "Add details" modal, and `reply`, which renders a service `Outcome` for the
+person who clicked.
 
 All user and knowledge text passes through `bot.slack.text.safe`, so nothing it contains can
-mention or link; button values carry an escalation id only.
+mention or link; the only mentions are the bot's own (ids it was configured with or got from
+Slack). Button values carry an escalation id only. What the asker reads is in
+`bot.escalation.strings`, for translation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.escalation import actions as ids
+from bot.escalation import strings
 from bot.escalation.service import Outcome, Request, Result
-from bot.escalation.states import Kind, Move, State, can
+from bot.escalation.states import URGENT_KINDS, Kind, Move, State, can
 from bot.escalation.store import Escalation
 from bot.slack.blocks import (
     Block,
@@ -19,6 +24,7 @@ from bot.slack.blocks import (
     actions,
     button,
     context,
+    modal,
     notice,
     quote,
     section,
@@ -32,7 +38,13 @@ KIND_LABELS = {
     Kind.QUESTION: "Question",
     Kind.HANDOVER: "Handover request",
     Kind.URGENT: ":rotating_light: Urgent",
+    Kind.MISSED_CHECKIN: ":rotating_light: Missed check-in",
 }
+# What the `question` of an escalation is, on the card (a missed check-in carries its note)
+QUESTION_LABELS = {Kind.MISSED_CHECKIN: "Check-in note"}
+MISSED_CHECKIN_LINE = (
+    '_They did not answer "Are you OK?" at the end of their visit check-in. Try to reach them now._'
+)
 STATE_LABELS = {
     State.OPEN: "Open",
     State.CLAIMED: "Claimed",
@@ -44,14 +56,14 @@ NOT_SUPERVISOR = (
     "Nothing was changed."
 )
 NOT_ASKER = {
-    Request.ESCALATE: "Only the person who asked can escalate this.",
-    Request.CANCEL: "You can only cancel your own requests.",
-    Request.ADD_DETAILS: "You can only add details to your own requests.",
+    Request.ESCALATE: strings.NOT_ASKER_ESCALATE,
+    Request.CANCEL: strings.NOT_ASKER_CANCEL,
+    Request.ADD_DETAILS: strings.NOT_ASKER_DETAILS,
 }
 REFUSALS = {
-    Result.GONE: "That escalation no longer exists.",
-    Result.QUESTION_GONE: "That question is no longer on record.",
-    Result.CLOSED: "That request is already closed.",
+    Result.GONE: strings.GONE,
+    Result.QUESTION_GONE: strings.QUESTION_GONE,
+    Result.CLOSED: strings.CLOSED,
     Result.NOT_SUPERVISOR: NOT_SUPERVISOR,
 }
 
@@ -83,8 +95,8 @@ def _done(request: Request, escalation: Escalation) -> str:
         )
     return {
         Request.RESOLVE: "Marked as resolved; I've told the asker.",
-        Request.CANCEL: "Cancelled. The supervisors can see you withdrew it.",
-        Request.ADD_DETAILS: "Thanks, I've added that for the supervisors.",
+        Request.CANCEL: strings.CANCELLED,
+        Request.ADD_DETAILS: strings.DETAILS_ADDED,
     }[request]
 
 
@@ -99,15 +111,15 @@ def _unchanged(escalation: Escalation, actor: str) -> str:
 
 def escalation_sent(escalation: Escalation) -> Message:
     """The asker's confirmation, with the one-click follow-ups."""
-    who = "another team member to take over" if escalation.kind is Kind.HANDOVER else "a supervisor"
-    text = f"Done: I've asked {who}. You'll hear here as soon as someone picks it up."
+    who = strings.WHO_HANDOVER if escalation.kind is Kind.HANDOVER else strings.WHO_SUPERVISOR
+    text = strings.SENT.format(who=who)
     return Message(
         text,
         [
             section(f":white_check_mark: {text}"),
             actions(
-                button("Add details", ids.ADD_DETAILS, escalation.id, "primary"),
-                button("Cancel request", ids.CANCEL, escalation.id),
+                button(strings.ADD_DETAILS, ids.ADD_DETAILS, escalation.id, "primary"),
+                button(strings.CANCEL_REQUEST, ids.CANCEL, escalation.id),
             ),
         ],
     )
@@ -115,48 +127,51 @@ def escalation_sent(escalation: Escalation) -> Message:
 
 def details_modal(escalation_id: str) -> dict[str, Any]:
     """The "Add details" modal; `private_metadata` carries the escalation id only."""
-    return {
-        "type": "modal",
-        "callback_id": ids.DETAILS_CALLBACK,
-        "private_metadata": escalation_id,
-        "title": {"type": "plain_text", "text": "Add details"},
-        "submit": {"type": "plain_text", "text": "Add"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": ids.DETAILS_BLOCK,
-                "label": {"type": "plain_text", "text": "What should the supervisor know?"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.DETAILS_INPUT,
-                    "multiline": True,
-                    "max_length": MAX_DETAILS,
-                },
-            }
-        ],
+    details = {
+        "type": "input",
+        "block_id": ids.DETAILS_BLOCK,
+        "label": {"type": "plain_text", "text": strings.DETAILS_LABEL},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": ids.DETAILS_INPUT,
+            "multiline": True,
+            "max_length": MAX_DETAILS,
+        },
     }
+    return modal(
+        ids.DETAILS_CALLBACK,
+        strings.DETAILS_TITLE,
+        strings.DETAILS_SUBMIT,
+        strings.DETAILS_CLOSE,
+        [details],
+        escalation_id,
+    )
 
 
 # --- for the supervisors --------------------------------------------------------------------
-def supervisor_card(escalation: Escalation) -> Message:
-    """The card in the supervisor channel, rendered from the escalation's current state."""
+def supervisor_card(escalation: Escalation, marker: str = ids.CARD_MARKER) -> Message:
+    """The card in the supervisor channel, rendered from the escalation's current state;
+    `marker` (followed by the id) is the block_id the outbox finds it by."""
     kind = KIND_LABELS[escalation.kind]
     asker = f"<@{escalation.asker}>"
+    label = QUESTION_LABELS.get(escalation.kind, "Question")
     lines = [
         f"*{kind}* from {asker} \u00b7 {slack_date(escalation.created_at)}",
-        "*Question:*\n" + quote(safe(escalation.question, 2000)),
+        f"*{label}:*\n" + quote(safe(escalation.question, 2000)),
     ]
-    answered = (
-        "\n".join(f"\u2022 {safe(c, 200)}" for c in escalation.citations)
-        if escalation.citations
-        else "_no guidance matched_"
-    )
     blocks = [
-        section(lines[0], block_id=ids.CARD_MARKER + escalation.id),
+        section(lines[0], block_id=marker + escalation.id if marker else None),
         section(lines[1]),
-        section("*The bot answered from:*\n" + answered),
     ]
+    if escalation.kind is Kind.MISSED_CHECKIN:
+        blocks.append(section(MISSED_CHECKIN_LINE))
+    elif escalation.question_id or escalation.citations or escalation.kind not in URGENT_KINDS:
+        answered = (
+            "\n".join(f"\u2022 {safe(c, 200)}" for c in escalation.citations)
+            if escalation.citations
+            else "_no guidance matched_"
+        )
+        blocks.append(section("*The bot answered from:*\n" + answered))
     details = escalation.details
     if details:
         blocks.append(
@@ -195,55 +210,88 @@ def state_line(escalation: Escalation) -> str:
     return "Open: waiting for a supervisor"
 
 
-def reminder(escalation: Escalation, minutes: float) -> Message:
+def reminder(
+    escalation: Escalation, minutes: float, step: int = 1, oncall: Sequence[str] = ()
+) -> Message:
+    """Round `step` of the ladder in the supervisor channel; an urgent one @-mentions the
+    on-call people (ids from the settings: the bot's own mentions)."""
     kind = KIND_LABELS[escalation.kind].lower()
+    urgent = escalation.kind in URGENT_KINDS
     text = (
-        f"Reminder: a {kind} from <@{escalation.asker}> is still unclaimed after "
-        f"{minutes:g} minutes."
+        f"Reminder{f' {step}' if urgent else ''}: a {kind} from <@{escalation.asker}> is still "
+        f"unclaimed after {minutes:g} minutes."
     )
+    if urgent and oncall:
+        text += " " + " ".join(f"<@{user}>" for user in oncall) + ", can one of you take it?"
     return Message(
         text,
         [
-            section(f":alarm_clock: {text}", block_id=ids.REMINDER_MARKER + escalation.id),
+            section(
+                f":alarm_clock: {text}",
+                block_id=ids.marker(ids.REMINDER_MARKER, escalation.id, step),
+            ),
             section(quote(safe(escalation.question, 1000))),
             actions(button("Claim", ids.CLAIM, escalation.id, "primary")),
         ],
     )
 
 
+def backup_card(escalation: Escalation, minutes: float, marker: str) -> Message:
+    """The card as the backup (a channel, an on-call person's DM) receives it: why it came to
+    them, then the card itself as it is now."""
+    if can(Move.CLAIM, escalation.state):
+        intro = (
+            f":rotating_light: *Backup needed:* nobody has claimed this for {minutes:g} "
+            "minutes. Can you take it?"
+        )
+    else:
+        intro = f"Sent to you as backup after {minutes:g} minutes unclaimed."
+    card = supervisor_card(escalation, marker="")
+    return Message(f"{intro} {card.text}", [section(intro, block_id=marker), *card.blocks])
+
+
 # --- for the asker, delivered by the outbox -------------------------------------------------
-def claimed_notice(escalation: Escalation) -> Message:
-    return notice(
-        f":raising_hand: <@{escalation.claimed_by}> is on it and will message you in a group "
-        "chat with me."
+def alerted_notice(escalation: Escalation, number: str) -> Message:
+    """Supervisors know: for an escalation no answer has announced (a missed check-in)."""
+    text = (
+        strings.ALERTED_MISSED_CHECKIN
+        if escalation.kind is Kind.MISSED_CHECKIN
+        else strings.ALERTED
     )
+    return notice(text.format(number=number))
+
+
+def still_trying_notice(escalation: Escalation, number: str) -> Message:
+    """After the first round nobody answered."""
+    return notice(strings.STILL_TRYING.format(number=number))
+
+
+def claimed_notice(escalation: Escalation) -> Message:
+    return notice(strings.CLAIMED.format(supervisor=escalation.claimed_by))
 
 
 def group_intro(escalation: Escalation) -> Message:
     """The first message of the asker + supervisor group DM: the question itself."""
-    text = (
-        f"<@{escalation.asker}> asked for help and <@{escalation.claimed_by}> is taking it "
-        "from here. The question was:"
-    )
+    text = strings.GROUP_INTRO.format(asker=escalation.asker, supervisor=escalation.claimed_by)
     body = quote(safe(escalation.question, 2500))
     details = "\n".join(quote(safe(d, 500)) for d in escalation.details[:4])
     blocks = [section(text), section(body)]
     if details:
-        blocks.append(section("*Details added:*\n" + details))
+        blocks.append(section(f"{strings.GROUP_DETAILS}\n" + details))
     return Message(f"{text} {safe(escalation.question, 1000)}", blocks)
 
 
 def resolved_notice(escalation: Escalation) -> Message:
     """The asker's "did it help?", quoting the supervisor's advice when they wrote it down."""
-    text = f"<@{escalation.closed_by}> marked your request as resolved. Did it help?"
+    text = strings.RESOLVED.format(supervisor=escalation.closed_by)
     blocks = [section(f":white_check_mark: {text}")]
     if escalation.advice:
-        blocks.append(section("*Their advice:*\n" + quote(safe(escalation.advice, 2500))))
-        text += f" Their advice: {safe(escalation.advice, 1000)}"
+        blocks.append(section(f"*{strings.THEIR_ADVICE}*\n" + quote(safe(escalation.advice, 2500))))
+        text += f" {strings.THEIR_ADVICE} {safe(escalation.advice, 1000)}"
     blocks.append(
         actions(
-            button("Helpful", ids.RESOLUTION_HELPFUL, escalation.id),
-            button("Not helpful", ids.RESOLUTION_NOT_HELPFUL, escalation.id),
+            button(strings.HELPFUL, ids.RESOLUTION_HELPFUL, escalation.id),
+            button(strings.NOT_HELPFUL, ids.RESOLUTION_NOT_HELPFUL, escalation.id),
         )
     )
     return Message(text, blocks)

@@ -152,6 +152,11 @@ class Escalations:
         self.wake()  # only the card shows details; App Home does not, so no refresh
         return Outcome(Request.ADD_DETAILS, Result.DONE, user_id, escalation)
 
+    def announce(self, escalation: Escalation) -> None:
+        """An escalation another feature raised in its own commit (a missed check-in): deliver
+        and show it as one raised here."""
+        self._moved(escalation)
+
     def _supervise(
         self, request: Request, escalation_id: str, user_id: str, advice: str = ""
     ) -> Outcome:

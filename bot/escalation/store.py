@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -17,13 +17,17 @@ from typing import Any
 import sqlite_utils
 
 from bot.escalation.jobs import Job
+from bot.escalation.ladder import Ladder
 from bot.escalation.outbox_store import enqueue
 from bot.escalation.states import (
     ACTIVE,
     TRANSITIONS,
+    URGENT_KINDS,
+    WAITING,
     Kind,
     Move,
     State,
+    guarded_climb,
     guarded_update,
     state_in,
 )
@@ -31,11 +35,13 @@ from bot.storage import Database, new_id
 
 
 class Event(StrEnum):
-    """What `escalation_events` records besides moves (a move records its target state)."""
+    """What `escalation_events` records besides moves (a move records its target state, and
+    its actor: a claim is the acknowledgement)."""
 
     CREATED = "created"
     DETAILS = "details"
-    REMINDED = "reminded"
+    REMINDED = "reminded"  # a round of the ladder was taken (detail: which)
+    NOTIFIED = "notified"  # a delivery reached Slack (detail: what, which round, where)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,8 @@ class Escalation:
     claimed_at: float | None = None
     closed_by: str | None = None
     closed_at: float | None = None
-    reminded: bool = False
+    reminders: int = 0  # rounds of the ladder taken so far
+    reminded_at: float | None = None
     card_channel: str | None = None  # where its card is, once posted
     card_ts: str | None = None
     advice: str = ""  # what the supervisor who resolved it advised, if they said
@@ -76,7 +83,8 @@ class Escalation:
             claimed_at=row["claimed_at"],
             closed_by=row["closed_by"],
             closed_at=row["closed_at"],
-            reminded=bool(row["reminded"]),
+            reminders=row["reminded"] or 0,
+            reminded_at=row["reminded_at"],
             card_channel=row["card_channel"],
             card_ts=row["card_ts"],
             advice=row.get("advice") or "",
@@ -84,49 +92,18 @@ class Escalation:
 
 
 class EscalationStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
         self.database = database
+        self.clock = clock  # injectable, so tests move time instead of sleeping
 
-    def create(
-        self,
-        *,
-        dedupe_key: str,
-        question_id: str,
-        asker: str,
-        question: str,
-        kind: Kind,
-        citations: Sequence[str],
-    ) -> tuple[Escalation, bool]:
-        """The escalation and its card delivery, committed together before any Slack call.
+    def create(self, **fields: Any) -> tuple[Escalation, bool]:
+        """The escalation and its card delivery, committed together before any Slack call;
+        `fields` are `insert`'s (dedupe_key, question_id, asker, question, kind, citations).
 
         Returns (escalation, created); a repeated `dedupe_key` returns the existing one.
         """
-        now = time.time()
         with self.database.transaction() as db:
-            existing = _one(db, "SELECT * FROM escalations WHERE dedupe_key = ?", [dedupe_key])
-            if existing:
-                return existing, False
-            escalation_id = new_id()
-            db["escalations"].insert(
-                {
-                    "id": escalation_id,
-                    "dedupe_key": dedupe_key,
-                    "question_id": question_id,
-                    "asker": asker,
-                    "question": question,
-                    "kind": kind.value,
-                    "citations": json.dumps(list(citations)),
-                    "state": State.OPEN.value,
-                    "details": "[]",
-                    "created_at": now,
-                    "reminded": 0,
-                }
-            )
-            _event(db, escalation_id, Event.CREATED, asker, now)
-            enqueue(db, escalation_id, [Job.CARD], now)
-            created = _one(db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])
-        assert created is not None
-        return created, True
+            return insert(db, self.clock(), **fields)
 
     def get(self, escalation_id: str) -> Escalation | None:
         return _one(self.database.db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])
@@ -158,7 +135,7 @@ class EscalationStore:
         deliveries (and the `advice` given, if any, which they quote). Returns the moved
         escalation, or None when the state did not allow it (so a repeated or racing click
         changes nothing)."""
-        now = time.time()
+        now = self.clock()
         sql, params = guarded_update(move, escalation_id, actor, now)
         with self.database.transaction() as db:
             if db.execute(sql, params).rowcount != 1:
@@ -175,7 +152,7 @@ class EscalationStore:
 
     def add_details(self, escalation_id: str, actor: str, text: str) -> Escalation | None:
         """Append the asker's details and queue a card update; None if it is closed (or gone)."""
-        now = time.time()
+        now = self.clock()
         with self.database.transaction() as db:
             current = _one(db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])
             if current is None or current.state not in ACTIVE:
@@ -206,22 +183,34 @@ class EscalationStore:
             [*states, limit],
         )
 
-    def queue_reminders(self, now: float, after: float, urgent_after: float) -> list[str]:
-        """Mark escalations still waiting to be claimed past their reminder time as reminded,
-        and queue one reminder each; returns their ids."""
-        condition, states = state_in(TRANSITIONS[Move.CLAIM].sources)  # waiting to be claimed
+    def climb(self, now: float, ladder: Ladder) -> list[tuple[str, int]]:
+        """Take the next round of the ladder for every escalation still waiting for a
+        supervisor whose round is due, with its deliveries; returns (id, round) of each.
+
+        A round is due `ladder.every(kind)` after the previous one (or the escalation), so
+        after downtime the ladder goes on from now rather than catching up in a burst.
+        Ordinary kinds have one round only.
+        """
+        waiting, states = state_in(WAITING)
+        urgent = ", ".join("?" * len(URGENT_KINDS))
+        kinds = [k.value for k in URGENT_KINDS]
         with self.database.transaction() as db:
             rows = db.execute(
-                f"SELECT id FROM escalations WHERE {condition} AND reminded = 0 AND "
-                "created_at <= ? - CASE kind WHEN ? THEN ? ELSE ? END",
-                [*states, now, Kind.URGENT.value, urgent_after, after],
+                f"SELECT id, kind, reminded FROM escalations WHERE {waiting} "
+                f"AND (reminded = 0 OR kind IN ({urgent})) AND coalesce(reminded_at, created_at) "
+                f"<= ? - CASE WHEN kind IN ({urgent}) THEN ? ELSE ? END ORDER BY created_at",
+                [*states, *kinds, now, *kinds, ladder.urgent_every, ladder.remind_after],
             ).fetchall()
-            ids = [r[0] for r in rows]
-            for escalation_id in ids:
-                db.execute("UPDATE escalations SET reminded = 1 WHERE id = ?", [escalation_id])
-                _event(db, escalation_id, Event.REMINDED, "", now)
-                enqueue(db, escalation_id, [Job.REMINDER], now)
-        return ids
+            taken = []
+            for escalation_id, kind, reminded in rows:
+                step = (reminded or 0) + 1
+                if db.execute(*guarded_climb(escalation_id, step, now)).rowcount != 1:
+                    continue
+                _event(db, escalation_id, Event.REMINDED, "", now, f"round {step}")
+                for job, target in ladder.deliveries(Kind(kind), step):
+                    enqueue(db, escalation_id, [job], now, target=target, step=step)
+                taken.append((escalation_id, step))
+        return taken
 
     # --- for `boundary-bot report` --------------------------------------------------------
     def count_by_state(self) -> dict[State, int]:
@@ -243,6 +232,59 @@ class EscalationStore:
         )
         return [r[0] for r in rows.fetchall()]
 
+    def acknowledgements(self, kinds: Iterable[Kind] = URGENT_KINDS) -> list[float | None]:
+        """For each escalation of these kinds that the asker did not withdraw: seconds until a
+        supervisor acknowledged it (claimed it, or resolved it unclaimed), None while nobody
+        has."""
+        kinds = [k.value for k in kinds]
+        rows = self.database.db.execute(
+            "SELECT coalesce(claimed_at, CASE state WHEN ? THEN closed_at END) - created_at "
+            f"FROM escalations WHERE kind IN ({', '.join('?' * len(kinds))}) AND state != ?",
+            [State.RESOLVED.value, *kinds, State.CANCELLED.value],
+        )
+        return [r[0] for r in rows.fetchall()]
+
+
+def insert(
+    db: sqlite_utils.Database,
+    now: float,
+    *,
+    dedupe_key: str,
+    question_id: str,
+    asker: str,
+    question: str,
+    kind: Kind,
+    citations: Sequence[str],
+    jobs: Sequence[Job] = (Job.CARD,),
+) -> tuple[Escalation, bool]:
+    """Create an escalation with its event and deliveries inside the caller's transaction (so
+    another feature can raise one in the same commit as its own change); returns
+    (escalation, created), the existing one for a repeated `dedupe_key`."""
+    existing = _one(db, "SELECT * FROM escalations WHERE dedupe_key = ?", [dedupe_key])
+    if existing:
+        return existing, False
+    escalation_id = new_id()
+    db["escalations"].insert(
+        {
+            "id": escalation_id,
+            "dedupe_key": dedupe_key,
+            "question_id": question_id,
+            "asker": asker,
+            "question": question,
+            "kind": kind.value,
+            "citations": json.dumps(list(citations)),
+            "state": State.OPEN.value,
+            "details": "[]",
+            "created_at": now,
+            "reminded": 0,
+        }
+    )
+    _event(db, escalation_id, Event.CREATED, asker, now)
+    enqueue(db, escalation_id, jobs, now)
+    created = _one(db, "SELECT * FROM escalations WHERE id = ?", [escalation_id])
+    assert created is not None
+    return created, True
+
 
 def _one(db: sqlite_utils.Database, sql: str, params: Sequence[Any]) -> Escalation | None:
     rows = _all(db, sql, params)
@@ -254,9 +296,15 @@ def _all(db: sqlite_utils.Database, sql: str, params: Sequence[Any]) -> list[Esc
 
 
 def _event(
-    db: sqlite_utils.Database, escalation_id: str, event: str, actor: str, at: float
+    db: sqlite_utils.Database,
+    escalation_id: str,
+    event: str,
+    actor: str,
+    at: float,
+    detail: str = "",
 ) -> None:
     db.execute(
-        "INSERT INTO escalation_events (escalation_id, event, actor, at) VALUES (?, ?, ?, ?)",
-        [escalation_id, str(event), actor, at],
+        "INSERT INTO escalation_events (escalation_id, event, actor, at, detail) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [escalation_id, str(event), actor, at, detail],
     )

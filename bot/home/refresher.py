@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
 
@@ -32,6 +32,8 @@ from bot.storage import DAY
 log = logging.getLogger(__name__)
 
 VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
+# Another feature's part of a Home: (user_id, is_supervisor) -> its blocks (bot.checkins.home)
+HomePanel = Callable[[str, bool], list[Block]]
 
 
 class HomeRefresher(BackgroundWorker):
@@ -48,6 +50,7 @@ class HomeRefresher(BackgroundWorker):
         language: Callable[[str], str] = lambda user_id: "",
         emergency_number: str = DEFAULT_NUMBER,
         review: Callable[[], list[Block]] = list,
+        panels: Sequence[HomePanel] = (),
     ) -> None:
         super().__init__()
         self.homes = homes
@@ -58,8 +61,9 @@ class HomeRefresher(BackgroundWorker):
         self.language = language  # the user's Slack language ("" unknown: English)
         self.emergency_number = emergency_number
         self.review = review  # the supervisors' review part (guidance, gaps), read per publish
+        self.panels = list(panels)
         self._lock = threading.Lock()
-        self._askers: set[str] = set()  # whose escalations changed (so the queue changed too)
+        self._askers: set[str] = set()  # whose escalations or check-ins changed (queue too)
         self._users: set[str] = set()  # to refresh whether or not they are recent viewers
         self._supervisors = False  # whether the review part changed (every supervisor's Home)
 
@@ -71,8 +75,13 @@ class HomeRefresher(BackgroundWorker):
 
     def escalation_changed(self, escalation: Escalation) -> None:
         """An escalation was raised, claimed, resolved or cancelled."""
+        self.user_changed(escalation.asker)
+
+    def user_changed(self, user_id: str) -> None:
+        """Something of this user's that supervisors see changed too (an escalation, a
+        check-in): refresh theirs and the supervisors' Homes, for recent viewers."""
         with self._lock:
-            self._askers.add(escalation.asker)
+            self._askers.add(user_id)
         self.wake()
 
     def review_changed(self) -> None:
@@ -117,11 +126,16 @@ class HomeRefresher(BackgroundWorker):
     def publish(self, user_id: str) -> None:
         """Publish the user's Home as it is now (views.publish replaces the whole tab)."""
         own = self.escalations.of_asker(user_id, OWN_LIMIT)
-        language = self.language(user_id)
-        number = self.emergency_number
-        if self.supervisors.is_supervisor(user_id):
-            queue = self.escalations.queue(QUEUE_LIMIT)
-            view = home_view(own, queue, self.review(), language=language, number=number)
-        else:
-            view = home_view(own, language=language, number=number)
+        supervisor = self.supervisors.is_supervisor(user_id)
+        queue = self.escalations.queue(QUEUE_LIMIT) if supervisor else None
+        panels = [block for panel in self.panels for block in panel(user_id, supervisor)]
+        review = self.review() if supervisor else []
+        view = home_view(
+            own,
+            queue,
+            review,
+            panels,
+            language=self.language(user_id),
+            number=self.emergency_number,
+        )
         self.client.views_publish(user_id=user_id, view=view)

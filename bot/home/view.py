@@ -38,12 +38,14 @@ def home_view(
     own: Sequence[Escalation],
     queue: Sequence[Escalation] | None = None,
     review: Sequence[Block] = (),
+    panels: Sequence[Block] = (),
     *,
     language: str = "",
     number: str = DEFAULT_NUMBER,
 ) -> dict[str, Any]:
     """The Home of someone whose requests are `own`; `queue` and `review` (guidance to review,
-    gaps: `bot.guidance.messages.review_blocks`) only for a supervisor.
+    gaps: `bot.guidance.messages.review_blocks`) only for a supervisor; `panels`, other
+    features' blocks (check-ins), after the introduction.
 
     `language`: the user's ("" for English); `number`: the emergency number to call.
     """
@@ -57,8 +59,10 @@ def home_view(
         section(words.home_how),
         section(f"*{words.for_example}*\n{examples}"),
         divider(),
-        header(words.home_requests),
     ]
+    if panels:
+        items += [*panels, divider()]
+    items.append(header(words.home_requests))
     items += [_own(e, words) for e in own] or [context(words.home_no_requests)]
     if queue is not None:
         items += [divider(), header(f"Supervisor queue ({len(queue)})")]

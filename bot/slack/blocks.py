@@ -33,6 +33,12 @@ class Message:
     def kwargs(self) -> dict[str, Any]:
         return {"text": clip(self.text, MAX_FALLBACK_TEXT), "blocks": self.blocks[:MAX_BLOCKS]}
 
+    def marked(self, block_id: str) -> Message:
+        """The same message with `block_id` on its first block: the marker by which a sender
+        finds a message it may already have posted (`bot.escalation.outbox.PostOnce`)."""
+        first, *rest = self.blocks
+        return Message(self.text, [{**first, "block_id": block_id}, *rest])
+
 
 def section(mrkdwn: str, block_id: str | None = None) -> Block:
     """A section of already-safe mrkdwn, clipped to the section limit."""
@@ -78,6 +84,28 @@ def actions(*buttons: Block) -> Block:
 
 def divider() -> Block:
     return {"type": "divider"}
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    close: str,
+    blocks: list[Block],
+    private_metadata: str = "",
+) -> dict[str, Any]:
+    """A modal view; `private_metadata` carries an id at most, never user text."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": close},
+        "blocks": blocks,
+    }
+    if private_metadata:
+        view["private_metadata"] = private_metadata
+    return view
 
 
 def notice(text: str) -> Message:

@@ -31,7 +31,9 @@ def tell(
     direct_message(client, [user_of(body)], message)
 
 
-def direct_message(client: WebClient, users: Sequence[str], message: Message) -> None:
-    """Post to the DM (one user) or group DM (several) of these users and the bot."""
+def direct_message(client: WebClient, users: Sequence[str], message: Message) -> tuple[str, str]:
+    """Post to the DM (one user) or group DM (several) of these users and the bot; returns
+    where it posted (channel, ts)."""
     opened = client.conversations_open(users=",".join(dict.fromkeys(users)))
-    client.chat_postMessage(channel=opened["channel"]["id"], **message.kwargs())
+    posted = client.chat_postMessage(channel=opened["channel"]["id"], **message.kwargs())
+    return posted["channel"], posted["ts"]

@@ -53,3 +53,8 @@ def markdown_to_mrkdwn(text: str) -> str:
     text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
     text = re.sub(r"(?m)^\s*[-*+]\s+", "\u2022 ", text)
     return text
+
+
+def unescape(text: str) -> str:
+    """Slack sends `&`, `<`, `>` in typed text as entities; this gives back the characters."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

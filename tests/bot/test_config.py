@@ -28,6 +28,14 @@ def test_half_filled_slack_settings_do_not_stop_ask() -> None:
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
         ({"EMBEDDING_PRECISION": "half"}, "EMBEDDING_PRECISION must be one of auto, float32"),
         ({"SUPERVISOR_CHANNEL_ID": "#supervisors"}, "SUPERVISOR_CHANNEL_ID is malformed"),
+        ({"ESCALATION_BACKUP_CHANNEL_ID": "#backup"}, "ESCALATION_BACKUP_CHANNEL_ID is malformed"),
+        (
+            {"ESCALATION_BACKUP_USER_IDS": "U0ONE, @sam"},
+            "ESCALATION_BACKUP_USER_IDS must be Slack user IDs separated by commas.*'@sam'",
+        ),
+        ({"ESCALATION_BACKUP_AFTER": "-1"}, "ESCALATION_BACKUP_AFTER must be at least 0"),
+        ({"CHECKIN_GRACE_MINUTES": "0"}, "CHECKIN_GRACE_MINUTES must be at least 0.01"),
+        ({"CHECKIN_GRACE_MINUTES": "ten"}, "CHECKIN_GRACE_MINUTES must be a number"),
     ],
 )
 def test_bad_settings_are_named(env: dict[str, str], message: str) -> None:
@@ -43,6 +51,18 @@ def test_defaults() -> None:
         5,
     )
     assert settings.rate_limit_per_minute == 20 and settings.retention_days == 0
+    assert settings.escalation_backup_after == 2 and settings.checkin_grace_minutes == 10
+    assert settings.escalation_backup_channel_id == "" and settings.escalation_backup_user_ids == ()
+    backup = load_settings(
+        {
+            **SLACK,
+            "ESCALATION_BACKUP_USER_IDS": " U0ONE,W0TWO , U0ONE,",
+            "ESCALATION_BACKUP_AFTER": "0",
+        },
+        slack=True,
+    )
+    assert backup.escalation_backup_user_ids == ("U0ONE", "W0TWO")  # in order, once each
+    assert backup.escalation_backup_after == 0
     assert str(settings.knowledge_dir) == "knowledge" and str(settings.data_dir) == "var"
     assert settings.embedding_precision == "auto"
     assert load_settings({"EMBEDDING_PRECISION": " Float32 "}).embedding_precision == "float32"

@@ -39,6 +39,16 @@ def test_public_supervisor_channel_is_refused(emu: SlackEmulator, tmp_path: Path
     assert "SUPERVISOR_CHANNEL_ID" in line and "public" in line
 
 
+def test_the_backup_channel_must_be_private_and_have_the_bot(
+    emu: SlackEmulator, tmp_path: Path
+) -> None:
+    """The ladder's backup channel receives urgent escalations: checked like the supervisors'."""
+    line = refused(emu, tmp_path, ESCALATION_BACKUP_CHANNEL_ID="C0GENERAL")
+    assert "ESCALATION_BACKUP_CHANNEL_ID C0GENERAL is a public channel" in line
+    line = refused(emu, tmp_path, ESCALATION_BACKUP_CHANNEL_ID="G0NOBOT")
+    assert "ESCALATION_BACKUP_CHANNEL_ID" in line and "not found" in line
+
+
 def test_channel_without_the_bot_is_refused(emu: SlackEmulator, tmp_path: Path) -> None:
     line = refused(emu, tmp_path, SUPERVISOR_CHANNEL_ID="G0NOBOT")
     assert "SUPERVISOR_CHANNEL_ID" in line and "not found" in line
@@ -105,7 +115,8 @@ def test_manifest_declares_what_the_bot_uses() -> None:
 
 def test_env_example_documents_every_setting() -> None:
     config = (ROOT / "bot" / "config.py").read_text()
-    settings = set(re.findall(r'_(?:text|number|checked|dialable)\(\s*env,\s*"([A-Z_]+)"', config))
+    readers = r"_(?:text|number|checked|dialable|user_ids)"
+    settings = set(re.findall(readers + r'\(\s*env,\s*"([A-Z_]+)"', config))
     settings |= set(re.findall(r'slack_setting\(\s*"([A-Z_]+)"', config))
     example = (ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z_]+)=", example, re.MULTILINE))

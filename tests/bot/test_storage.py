@@ -64,7 +64,13 @@ def test_purge_removes_old_closed_records_but_never_open_ones(tmp_path: Path) ->
     questions.record_feedback(Subject.RESOLUTION, gone, "U3", True)
     questions.record_feedback(Subject.ANSWER, gone_question, "U3", True)
     counts = purge(database, time.time() + 1)
-    assert counts == {"escalations": 1, "feedback": 1, "questions": 1, "guidance suggestions": 0}
+    assert counts == {
+        "escalations": 1,
+        "feedback": 1,
+        "questions": 1,
+        "guidance suggestions": 0,
+        "checkins": 0,
+    }
     assert {r["id"] for r in database.db["escalations"].rows} == {kept_open, kept_claimed}
     assert store.get(gone) is None and recorded_events(database, gone) == []
     assert questions.question(gone_question) is None
@@ -81,6 +87,7 @@ def test_purge_keeps_recent_records(tmp_path: Path) -> None:
         "feedback": 0,
         "questions": 0,
         "guidance suggestions": 0,
+        "checkins": 0,
     }
     assert EscalationStore(database).get(escalation_id) is not None
 

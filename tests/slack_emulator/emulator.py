@@ -129,6 +129,11 @@ class SlackEmulator:
         """Mutable: remove a scope to make the matching methods answer ``missing_scope``."""
         return self.workspace.bot_scopes
 
+    def set_time(self, source: Callable[[], float]) -> None:
+        """Issue message timestamps from `source` (a test's injected clock), so the ts Slack
+        gives and the times the bot records agree when the test moves time."""
+        self.workspace.clock.source = source
+
     def revoke_token(self, token: str) -> None:
         """Subsequent calls with ``token`` answer ``token_revoked``."""
         self._api.revoked_tokens.add(token)

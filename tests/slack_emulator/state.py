@@ -13,6 +13,7 @@ import secrets
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,10 +44,11 @@ class TsClock:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._last_us = 0
+        self.source: Callable[[], float] = time.time  # a test may give Slack its own clock
 
     def next(self) -> str:
         with self._lock:
-            now_us = int(time.time() * 1_000_000)
+            now_us = int(self.source() * 1_000_000)
             self._last_us = max(now_us, self._last_us + 1)
             sec, usec = divmod(self._last_us, 1_000_000)
             return f"{sec}.{usec:06d}"

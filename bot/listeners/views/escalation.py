@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.escalation import actions as ids
+from bot.escalation import strings
 from bot.escalation.messages import reply
 from bot.services import Services
 from bot.slack.replies import user_of
@@ -20,7 +21,7 @@ def register(app: App, services: Services) -> None:
         if not text:
             ack(
                 response_action="errors",
-                errors={ids.DETAILS_BLOCK: "Please write something first."},
+                errors={ids.DETAILS_BLOCK: strings.DETAILS_EMPTY},
             )
             return
         outcome = services.escalations.add_details(view["private_metadata"], user_of(body), text)

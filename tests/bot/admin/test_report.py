@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.escalation.states import Kind, Move
 from bot.escalation.store import EscalationStore
 from bot.storage import Database
+from tests.fakes import Clock
 
 
 def test_report_and_purge(
@@ -58,3 +59,48 @@ def test_report_and_purge(
     with pytest.raises(SystemExit) as exit_info:
         main(["purge", "--older-than", "-1"])
     assert exit_info.value.code == 2
+
+
+def test_report_shows_time_to_acknowledge_urgent_escalations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BOUNDARY_DATA_DIR", str(tmp_path))
+    clock = Clock(1_700_000_000.0)
+    escalations = EscalationStore(Database(tmp_path), clock)
+
+    def urgent(key: str, kind: Kind = Kind.URGENT) -> str:
+        escalation, _ = escalations.create(
+            dedupe_key=key, question_id="", asker="U1", question="help", kind=kind, citations=[]
+        )
+        return escalation.id
+
+    waits = {"a": 4, "b": 12, "c": 30}  # minutes until a supervisor took each
+    ids = {key: urgent(key, Kind.MISSED_CHECKIN if key == "c" else Kind.URGENT) for key in waits}
+    urgent("waiting")  # nobody yet
+    escalations.move(urgent("withdrawn"), Move.CANCEL, "U1")  # not counted
+    escalations.create(  # an ordinary question: not counted either
+        dedupe_key="q",
+        question_id="",
+        asker="U2",
+        question="tip?",
+        kind=Kind.QUESTION,
+        citations=[],
+    )
+    start = clock.now
+    for key, minutes in waits.items():
+        clock.now = start + minutes * 60
+        move = Move.RESOLVE if key == "b" else Move.CLAIM  # resolved unclaimed: acknowledged too
+        escalations.move(ids[key], move, "S")
+
+    assert main(["report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["urgent"] == {
+        "urgent": 4,
+        "unacknowledged": 1,
+        "median_minutes": 12.0,
+        "p90_minutes": 30.0,
+        "longest_minutes": 30.0,
+    }
+    assert main(["report"]) == 0
+    text = capsys.readouterr().out
+    assert "Urgent escalations, time to acknowledge:" in text
+    assert "median 12.0 min, 90th percentile 30.0 min, longest 30.0 min" in text

@@ -17,8 +17,9 @@ import pytest
 
 from bot.admin import html_report
 from bot.cli import main
-from bot.storage import Database
-from tests.bot.admin.conftest import fill
+from bot.escalation.states import Kind
+from bot.storage import DAY, Database
+from tests.bot.admin.conftest import MINUTE, fill
 from tests.bot.admin.png import read_png
 from tests.conftest import write_corpus
 
@@ -57,7 +58,10 @@ def test_the_report_renders_in_headless_chromium(
             f"no Chromium found (looked for {', '.join(BROWSERS)} and $CHROMIUM); "
             "install it with: apt-get install -y chromium"
         )
-    fill(Database(tmp_path / "data"), time.time())
+    now = time.time()
+    records = fill(Database(tmp_path / "data"), now)
+    missed = records.ask("(a missed check-in)", now - DAY, confident=False)
+    records.escalate(missed, Kind.MISSED_CHECKIN, now - DAY, 12 * MINUTE)  # every kind drawn
     monkeypatch.setenv("BOUNDARY_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BOUNDARY_KNOWLEDGE_DIR", str(write_corpus(tmp_path / "knowledge")))
     report = tmp_path / "report.html"

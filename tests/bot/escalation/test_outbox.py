@@ -95,29 +95,36 @@ def test_crash_before_posting_posts_once(emu: SlackEmulator, parts: Parts) -> No
     assert len(cards(emu)) == 1
 
 
-def test_unclaimed_escalation_is_reminded_once(emu: SlackEmulator, parts: Parts) -> None:
-    escalation = escalate(parts.questions, parts.escalations, kind=Kind.URGENT, text=QUESTION)
-    parts.worker.run_once()
-    later = escalation.created_at + 2 * 60 + 1  # ESCALATION_REMIND_URGENT_MINUTES = 2
-    parts.worker.run_once(now=later)
-    parts.worker.run_once(now=later + 3600)
-    reminders = [
+def reminders(emu: SlackEmulator, escalation_id: str) -> list[dict[str, Any]]:
+    return [
         m
         for m in emu.messages(SUPERVISOR_CHANNEL)
-        if m["blocks"][0].get("block_id") == ids.REMINDER_MARKER + escalation.id
+        if m["blocks"][0].get("block_id", "").startswith(ids.REMINDER_MARKER + escalation_id)
     ]
-    assert len(reminders) == 1 and "still unclaimed after 2 minutes" in reminders[0]["text"]
+
+
+def test_an_ordinary_escalation_is_reminded_once(emu: SlackEmulator, parts: Parts) -> None:
+    escalation = escalate(parts.questions, parts.escalations, text=QUESTION)
+    parts.worker.run_once()
+    later = escalation.created_at + 10 * 60 + 1  # ESCALATION_REMIND_MINUTES = 10
+    parts.worker.run_once(now=later)
+    parts.worker.run_once(now=later + 3600)
+    sent = reminders(emu, escalation.id)
+    assert len(sent) == 1 and "still unclaimed after 10 minutes" in sent[0]["text"]
+    assert sent[0]["blocks"][0]["block_id"] == ids.marker(ids.REMINDER_MARKER, escalation.id, 1)
+    assert "<!" not in sent[0]["text"]  # nobody mentioned by an ordinary reminder
+    assert len(emu.messages(emu.open_im(ASKER))) == 0  # nor is the asker told anything
 
 
 def test_a_reminder_due_after_the_claim_is_not_posted(emu: SlackEmulator, parts: Parts) -> None:
     escalation = escalate(parts.questions, parts.escalations, kind=Kind.URGENT, text=QUESTION)
     parts.worker.run_once()
     later = escalation.created_at + 2 * 60 + 1
-    parts.store.queue_reminders(later, after=600, urgent_after=120)  # the reminder is queued...
+    parts.store.climb(later, parts.worker.ladder)  # the reminder is queued...
     assert parts.escalations.claim(escalation.id, SUPERVISOR).changed  # ...then it is claimed
     parts.worker.run_once(now=later + 1)
-    markers = [m["blocks"][0].get("block_id") for m in emu.messages(SUPERVISOR_CHANNEL)]
-    assert ids.REMINDER_MARKER + escalation.id not in markers
+    assert reminders(emu, escalation.id) == []
+    assert "Nobody has taken" not in str(emu.messages(emu.open_im(ASKER)))
     assert pending_deliveries(parts.database) == 0
 
 

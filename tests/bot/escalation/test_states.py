@@ -7,9 +7,14 @@ from bot.escalation.states import (
     ACTIVE,
     CLOSED,
     TRANSITIONS,
+    URGENT_KINDS,
+    WAITING,
+    Kind,
     Move,
     State,
     can,
+    climb,
+    guarded_climb,
     guarded_update,
     state_in,
 )
@@ -44,3 +49,21 @@ def test_sql_comes_from_the_table() -> None:
         "WHERE id = ? AND state IN (?, ?)"
     )
     assert params == ["resolved", "S1", 5.0, "e1", "open", "claimed"]
+
+
+def test_the_ladder() -> None:
+    assert WAITING == (State.OPEN,) and set(URGENT_KINDS) == {Kind.URGENT, Kind.MISSED_CHECKIN}
+    assert [climb(Kind.QUESTION, step, 2) for step in (1, 2, 3)] == [(Job.REMINDER,), (), ()]
+    assert [climb(Kind.URGENT, step, 2) for step in (1, 2, 3, 4)] == [
+        (Job.REMINDER, Job.STILL_TRYING),
+        (Job.REMINDER,),
+        (Job.REMINDER, Job.BACKUP),  # after two unanswered reminders
+        (Job.REMINDER,),
+    ]
+    assert climb(Kind.MISSED_CHECKIN, 1, 0) == (Job.REMINDER, Job.STILL_TRYING, Job.BACKUP)
+    sql, params = guarded_climb("e1", 3, 5.0)
+    assert sql == (
+        "UPDATE escalations SET reminded = ?, reminded_at = ? "
+        "WHERE id = ? AND reminded = ? AND state IN (?)"
+    )
+    assert params == [3, 5.0, "e1", 2, "open"]

@@ -11,6 +11,7 @@ import pytest
 
 from bot.asking.store import QuestionStore
 from bot.escalation.jobs import Job
+from bot.escalation.ladder import Ladder
 from bot.escalation.outbox_store import OutboxStore
 from bot.escalation.states import Kind, Move, State
 from bot.escalation.store import Escalation, EscalationStore
@@ -162,16 +163,58 @@ def test_rescheduled_job_is_not_due_before_its_time(
     assert again.attempts == 1 and again.ever_attempted and again.last_error == "ratelimited"
 
 
-def test_reminders_are_queued_once_and_sooner_when_urgent(store: EscalationStore) -> None:
+LADDER = Ladder(900, 60, backup_after=2, backup_channel="G0BACKUP", oncall=("U0ONCALL",))
+
+
+def test_ordinary_ones_are_reminded_once_and_urgent_ones_climb(
+    store: EscalationStore, outbox: OutboxStore
+) -> None:
     plain = raise_one(store, "U1")
     urgent = raise_one(store, "U2", kind=Kind.URGENT)
     now = plain.created_at
-    assert store.queue_reminders(now + 120, after=900, urgent_after=60) == [urgent.id]
-    assert store.queue_reminders(now + 1000, after=900, urgent_after=60) == [plain.id]
-    assert store.queue_reminders(now + 5000, after=900, urgent_after=60) == []
-    claimed = raise_one(store, "U3")
-    store.move(claimed.id, Move.CLAIM, "S")
-    assert store.queue_reminders(now + 9000, after=900, urgent_after=60) == []
+    assert store.climb(now + 59, LADDER) == []
+    assert store.climb(now + 61, LADDER) == [(urgent.id, 1)]
+    assert store.climb(now + 61, LADDER) == []  # each round is taken once
+    assert store.climb(now + 120, LADDER) == []  # due a whole period after the last round
+    assert store.climb(now + 122, LADDER) == [(urgent.id, 2)]
+    assert store.climb(now + 1000, LADDER) == [(plain.id, 1), (urgent.id, 3)]
+    assert store.climb(now + 5000, LADDER) == [(urgent.id, 4)]  # the plain one: once only
+    assert store.get(urgent.id).reminders == 4
+    rounds = [
+        (row["job"], row["target"], row["step"])
+        for row in outbox.database.db["outbox"].rows
+        if row["escalation_id"] == urgent.id and row["step"]
+    ]
+    assert rounds == [
+        (Job.REMINDER, "", 1),
+        (Job.STILL_TRYING, "", 1),  # the asker hears nobody has it yet, once
+        (Job.REMINDER, "", 2),
+        (Job.REMINDER, "", 3),  # after 2 unanswered reminders: the backup, each its own target
+        (Job.BACKUP, "G0BACKUP", 3),
+        (Job.ONCALL, "U0ONCALL", 3),
+        (Job.REMINDER, "", 4),
+    ]
+    assert recorded_events(store.database, urgent.id).count(("reminded", "")) == 4
+    store.move(urgent.id, Move.CLAIM, "S")  # acknowledged: the ladder stops
+    assert store.climb(now + 9000, LADDER) == []
+
+
+def test_racing_passes_take_each_round_once(store: EscalationStore, outbox: OutboxStore) -> None:
+    urgent = raise_one(store, kind=Kind.MISSED_CHECKIN)
+    barrier = threading.Barrier(6)
+    taken: list[tuple[str, int]] = []
+
+    def climb() -> None:
+        barrier.wait()
+        taken.extend(store.climb(urgent.created_at + 61, LADDER))
+
+    threads = [threading.Thread(target=climb) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert taken == [(urgent.id, 1)]
+    assert _all_jobs(outbox).count(Job.REMINDER) == 1
 
 
 def test_details_append_until_closed(store: EscalationStore) -> None:

@@ -13,28 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import build_app
-from bot.config import load_settings
 from bot.escalation import actions as ids
 from bot.escalation.states import Kind, State
-from bot.services import Services, build_services
-from bot.slack.client import slack_client
+from bot.services import Services
 from bot.storage import DAY
 from tests.bot_harness import (
-    APP_TOKEN,
     ASKER,
-    BOT_TOKEN,
     OUTSIDER,
     SUPERVISOR,
     SUPERVISOR_CHANNEL,
     escalate,
+    in_process_bot,
     opened_modal,
     resolve_values,
     submission,
 )
-from tests.fakes import FakeEngine
 from tests.slack_emulator import ApiCall, SlackEmulator, payloads
 
 OTHER_SUPERVISOR, SILENT_SUPERVISOR = "U0SUPB", "U0SUPC"  # B opens Home; C never does
@@ -42,29 +36,17 @@ OTHER_SUPERVISOR, SILENT_SUPERVISOR = "U0SUPB", "U0SUPC"  # B opens Home; C neve
 
 @pytest.fixture
 def services(emu: SlackEmulator, tmp_path: Path) -> Iterator[Services]:
-    """The bot's services and Bolt app as `serve` builds them, connected in Socket Mode."""
+    """The bot's services and Bolt app as `serve` builds them, connected in Socket Mode, with
+    their background threads running."""
     for user in (OTHER_SUPERVISOR, SILENT_SUPERVISOR):
         emu.add_user(user, user.lower())
         emu.set_member(SUPERVISOR_CHANNEL, user)
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_API_URL": emu.api_url,
-            "SUPERVISOR_CHANNEL_ID": SUPERVISOR_CHANNEL,
-            "BOUNDARY_DATA_DIR": str(tmp_path),
-        },
-        slack=True,
-    )
-    client = slack_client(settings)
-    built = build_services(settings, FakeEngine(), client)  # the engine is never asked here
-    handler = SocketModeHandler(build_app(settings, client, built), APP_TOKEN)
-    built.start()
-    handler.connect()
-    emu.wait_socket_connected()
-    yield built
-    handler.close()
-    built.stop()
+    with in_process_bot(emu, tmp_path, time.time) as built:  # the engine is never asked here
+        built.start()
+        try:
+            yield built
+        finally:
+            built.stop()
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""`/boundary checkin MINUTES note` and `/boundary checkin end`: matched before questions
+(`bot.listeners.commands` registers this first), answered in the acknowledgement itself,
+ephemerally. The text is never logged: it may hold the note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.checkins.command import is_checkin
+from bot.checkins.messages import reply
+from bot.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    settings = services.settings
+
+    def checkin_text(command: dict[str, Any]) -> bool:
+        return is_checkin(command.get("text") or "")
+
+    @app.command("/boundary", matchers=[checkin_text])
+    def checkin(ack: Ack, command: dict[str, Any]) -> None:
+        # One quick SQLite transaction, committed before the ack: a check-in Slack saw
+        # acknowledged is always on record.
+        outcome = services.checkins.command(command["user_id"], command.get("text") or "")
+        message = reply(outcome, settings.emergency_number, settings.checkin_grace_minutes)
+        ack(response_type="ephemeral", **message.kwargs())
