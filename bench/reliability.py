@@ -241,6 +241,9 @@ def render(
         + (
             "`bot.slack.dedupe.replay_unfinished` replays such deliveries at startup: "
             f"{crash.urgent_escalations} of {crash.urgent_sent} urgent DMs above escalated. "
+            "Each is started again at most twice (a delivery that crashes the bot is not "
+            "replayed forever), counted when its listener starts, so a run killed before it "
+            "reached a queued replay does not use it up. "
             if replay_wired()
             else "`serve` does not replay them yet "
             f"({crash.urgent_sent - crash.urgent_escalations} of {crash.urgent_sent} urgent "

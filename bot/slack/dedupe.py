@@ -18,7 +18,9 @@ and the key turning `done`: a crash there and a redelivery repeat the answer (at
 Slack only redelivers what it did not see acknowledged, and Bolt acknowledges events (and
 `/boundary` acknowledges itself) before the work is done. So the body of an event or command
 is kept with its `started` key, and `replay_unfinished`, called once at startup, dispatches
-again every recent one a dead run left unfinished (each at most MAX_REPLAYS times). Clicks
+again every recent one a dead run left unfinished (each started again at most MAX_REPLAYS
+times, counted when its listener starts: a replay still queued when the run dies is not used
+up). Clicks
 need no replay: the escalation is committed before the click is acknowledged.
 Escalations do not depend on any of this: they are idempotent per question (or clicked
 message, or open urgent question), committed before any Slack call, and posted by the outbox.
@@ -38,12 +40,14 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
+from slack_bolt.listener.listener_start_handler import ListenerStartHandler
 
 from bot.slack.deliveries import DeliveryStore, Verdict
 
 log = logging.getLogger(__name__)
 
 CONTEXT_KEY = "dedupe_key"  # where the middleware leaves the key for the completion handler
+RESUMED_KEY = "dedupe_resumed"  # set when a dead run's unfinished delivery is handled again
 RUN_ID = uuid.uuid4().hex  # this process run: a key another run left `started` is a dead one
 REPLAY_WINDOW = 3600.0  # seconds: older unfinished deliveries are not replayed
 MAX_REPLAYS = 2
@@ -90,6 +94,21 @@ class FinishDelivery(ListenerCompletionHandler):
                 self.deliveries.finish(key)
 
 
+class StartDelivery(ListenerStartHandler):
+    """Counts a replay when its listener starts (see `DeliveryStore.retried`)."""
+
+    def __init__(self, deliveries: DeliveryStore, inner: ListenerStartHandler | None) -> None:
+        self.deliveries = deliveries
+        self.inner = inner
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        key = request.context.get(CONTEXT_KEY)
+        if key and request.context.get(RESUMED_KEY):
+            self.deliveries.retried(key)
+        if self.inner is not None:
+            self.inner.handle(request=request, response=response)
+
+
 def replayable(body: dict[str, Any]) -> bool:
     """Events and slash commands are acknowledged before their work is done."""
     return body.get("type") == "event_callback" or bool(body.get("command"))
@@ -103,12 +122,17 @@ def dedupe_middleware(
     installed = threading.Lock()
 
     def install_completion(context: BoltContext) -> None:
-        """Chain FinishDelivery into Bolt's listener runner (once; Bolt has no public hook)."""
+        """Chain StartDelivery and FinishDelivery into Bolt's listener runner (once; Bolt has
+        no public hook)."""
         runner = context.get("listener_runner")
         with installed:
-            if runner is not None and not isinstance(
-                runner.listener_completion_handler, FinishDelivery
-            ):
+            if runner is None:
+                return
+            if not isinstance(runner.listener_start_handler, StartDelivery):
+                runner.listener_start_handler = StartDelivery(
+                    deliveries, runner.listener_start_handler
+                )
+            if not isinstance(runner.listener_completion_handler, FinishDelivery):
                 runner.listener_completion_handler = FinishDelivery(
                     deliveries, runner.listener_completion_handler
                 )
@@ -128,6 +152,7 @@ def dedupe_middleware(
             return BoltResponse(status=200, body="")
         if verdict is Verdict.RESUMED:
             log.info("redelivery of an unfinished delivery handled again (%s)", key.split(":")[0])
+            context[RESUMED_KEY] = True
         context[CONTEXT_KEY] = key
         next()
         return None

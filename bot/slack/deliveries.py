@@ -54,14 +54,19 @@ class DeliveryStore:
 
     def unfinished(self, owner: str, since: float, max_replays: int) -> list[str]:
         """Bodies of deliveries another (dead) run started after `since` and never finished,
-        each at most `max_replays` times (a delivery that kills the process is not retried
-        forever). Counts this replay."""
-        with self.database.transaction() as db:
-            rows = db.execute(
-                "SELECT key, body FROM processed_events WHERE state = ? AND owner != ? "
-                "AND body IS NOT NULL AND at >= ? AND replays < ? ORDER BY at",
-                [DeliveryState.STARTED.value, owner, since, max_replays],
-            ).fetchall()
-            for key, _ in rows:
-                db.execute("UPDATE processed_events SET replays = replays + 1 WHERE key = ?", [key])
-        return [body for _, body in rows]
+        unless their listener was already started again `max_replays` times (a delivery that
+        kills the process is not retried forever; see `retried`)."""
+        rows = self.database.db.execute(
+            "SELECT body FROM processed_events WHERE state = ? AND owner != ? "
+            "AND body IS NOT NULL AND at >= ? AND replays < ? ORDER BY at",
+            [DeliveryState.STARTED.value, owner, since, max_replays],
+        ).fetchall()
+        return [body for (body,) in rows]
+
+    def retried(self, key: str) -> None:
+        """A listener started again on a delivery a dead run left unfinished. Counted when it
+        starts, not when it is queued: a run killed before reaching a queued replay must not
+        use up that delivery's replays (an urgent DM would be dropped unanswered)."""
+        self.database.db.execute(
+            "UPDATE processed_events SET replays = replays + 1 WHERE key = ?", [key]
+        )
