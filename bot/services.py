@@ -99,9 +99,11 @@ def build_services(
         more_channels=[settings.escalation_backup_channel_id],
         more_users=settings.escalation_backup_user_ids,
     )
-    worker = DeliveryWorker(OutboxStore(database), escalation_store, client, settings, clock)
-    checkin_delivery.register(worker, checkin_store, settings.checkin_grace_minutes)
     locales = SlackLocales(client)
+    worker = DeliveryWorker(
+        OutboxStore(database), escalation_store, client, settings, clock, languages=locales
+    )
+    checkin_delivery.register(worker, checkin_store, settings.checkin_grace_minutes)
     homes = HomeRefresher(
         HomeStore(database),
         escalation_store,
@@ -122,7 +124,12 @@ def build_services(
     )
     homes.review = lambda: review_blocks(guidance.overview())
     escalations = Escalations(
-        escalation_store, questions, supervisors, worker.wake, homes.escalation_changed
+        escalation_store,
+        questions,
+        supervisors,
+        worker.wake,
+        homes.escalation_changed,
+        languages=locales,
     )
     checkins = Checkins(
         checkin_store, escalations, worker.wake, homes.user_changed, settings.checkin_grace_minutes

@@ -138,6 +138,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         db["escalations"].add_column("advice", str)
     if "reminded_at" not in db["escalations"].columns_dict:  # from before the ladder
         db["escalations"].add_column("reminded_at", float)
+    if "language" not in db["escalations"].columns_dict:  # its question's; "" with none
+        db["escalations"].add_column("language", str, not_null_default="")
     db["escalations"].create_index(["dedupe_key"], unique=True, if_not_exists=True)
     db["escalations"].create_index(["state"], if_not_exists=True)
     db["escalation_events"].create(

@@ -17,7 +17,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.asking.strings import LANGUAGES
+from bot.asking.strings import ENGLISH, LANGUAGES
 
 CACHE_SECONDS = 3600.0
 log = logging.getLogger(__name__)
@@ -47,6 +47,15 @@ def language_of(locale: str) -> str:
     """`es-LA` -> "es", `en-US` -> "en"; "" for a language the bot does not speak."""
     language = locale.split("-")[0].split("_")[0].lower()
     return language if language in LANGUAGES else ""
+
+
+def preferred(own: str, user_id: str, languages: Languages, *, cached: bool = False) -> str:
+    """The language to speak to `user_id` in: `own` (a question's) wins, else their Slack
+    language, else English. `cached`: without asking Slack (before an ack, on error paths)."""
+    if own:
+        return own
+    hint = languages.cached(user_id) if cached else languages.language(user_id)
+    return hint or ENGLISH
 
 
 class SlackLocales:

@@ -5,7 +5,8 @@ person who clicked.
 All user and knowledge text passes through `bot.slack.text.safe`, so nothing it contains can
 mention or link; the only mentions are the bot's own (ids it was configured with or got from
 Slack). Button values carry an escalation id only. What the asker reads is in
-`bot.escalation.strings`, for translation.
+`bot.escalation.strings`, in the escalation's language (`language` below: the question's,
+else the asker's Slack language; English by default); what supervisors read stays in English.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.asking.strings import ENGLISH
 from bot.escalation import actions as ids
-from bot.escalation import strings
 from bot.escalation.service import Outcome, Request, Result
 from bot.escalation.states import URGENT_KINDS, Kind, Move, State, can
 from bot.escalation.store import Escalation
+from bot.escalation.strings import Strings, strings
 from bot.slack.blocks import (
     Block,
     Message,
@@ -55,39 +57,50 @@ NOT_SUPERVISOR = (
     "Only supervisors (members of the supervisor channel) can claim or resolve escalations. "
     "Nothing was changed."
 )
-NOT_ASKER = {
-    Request.ESCALATE: strings.NOT_ASKER_ESCALATE,
-    Request.CANCEL: strings.NOT_ASKER_CANCEL,
-    Request.ADD_DETAILS: strings.NOT_ASKER_DETAILS,
-}
-REFUSALS = {
-    Result.GONE: strings.GONE,
-    Result.QUESTION_GONE: strings.QUESTION_GONE,
-    Result.CLOSED: strings.CLOSED,
-    Result.NOT_SUPERVISOR: NOT_SUPERVISOR,
-}
+# The requests a supervisor makes: their replies stay in English, whatever `language` says
+SUPERVISOR_REQUESTS = frozenset({Request.CLAIM, Request.RESOLVE})
+
+
+def _not_asker(words: Strings, request: Request) -> str:
+    return {
+        Request.ESCALATE: words.not_asker_escalate,
+        Request.CANCEL: words.not_asker_cancel,
+        Request.ADD_DETAILS: words.not_asker_details,
+    }[request]
+
+
+def _refusal(words: Strings, result: Result) -> str:
+    return {
+        Result.GONE: words.gone,
+        Result.QUESTION_GONE: words.question_gone,
+        Result.CLOSED: words.closed,
+        Result.NOT_SUPERVISOR: NOT_SUPERVISOR,
+    }[result]
 
 
 # --- for the person who clicked -------------------------------------------------------------
-def reply(outcome: Outcome) -> Message:
-    """What to tell the person whose click (or submission) led to `outcome`."""
+def reply(outcome: Outcome, language: str = ENGLISH) -> Message:
+    """What to tell the person whose click (or submission) led to `outcome`; `language` is the
+    asker's, for the asker's own requests (a supervisor's claim or resolve is answered in
+    English)."""
     escalation = outcome.escalation
     result = outcome.result
+    words = strings(ENGLISH if outcome.request in SUPERVISOR_REQUESTS else language)
     if result in (Result.RAISED, Result.ALREADY_RAISED):
         assert escalation is not None
-        return escalation_sent(escalation)
+        return escalation_sent(escalation, language)
     if result is Result.DONE:
         assert escalation is not None
-        return notice(_done(outcome.request, escalation))
+        return notice(_done(outcome.request, escalation, words))
     if result is Result.UNCHANGED:
         assert escalation is not None
         return notice(_unchanged(escalation, outcome.actor))
     if result is Result.NOT_ASKER:
-        return notice(NOT_ASKER[outcome.request])
-    return notice(REFUSALS[result])
+        return notice(_not_asker(words, outcome.request))
+    return notice(_refusal(words, result))
 
 
-def _done(request: Request, escalation: Escalation) -> str:
+def _done(request: Request, escalation: Escalation, words: Strings) -> str:
     if request is Request.CLAIM:
         return (
             f"You've claimed it. I'm telling <@{escalation.asker}> and opening a group DM "
@@ -95,8 +108,8 @@ def _done(request: Request, escalation: Escalation) -> str:
         )
     return {
         Request.RESOLVE: "Marked as resolved; I've told the asker.",
-        Request.CANCEL: strings.CANCELLED,
-        Request.ADD_DETAILS: strings.DETAILS_ADDED,
+        Request.CANCEL: words.cancelled,
+        Request.ADD_DETAILS: words.details_added,
     }[request]
 
 
@@ -109,28 +122,30 @@ def _unchanged(escalation: Escalation, actor: str) -> str:
     return f"This request is already {escalation.state}."
 
 
-def escalation_sent(escalation: Escalation) -> Message:
+def escalation_sent(escalation: Escalation, language: str = ENGLISH) -> Message:
     """The asker's confirmation, with the one-click follow-ups."""
-    who = strings.WHO_HANDOVER if escalation.kind is Kind.HANDOVER else strings.WHO_SUPERVISOR
-    text = strings.SENT.format(who=who)
+    words = strings(language)
+    who = words.who_handover if escalation.kind is Kind.HANDOVER else words.who_supervisor
+    text = words.sent.format(who=who)
     return Message(
         text,
         [
             section(f":white_check_mark: {text}"),
             actions(
-                button(strings.ADD_DETAILS, ids.ADD_DETAILS, escalation.id, "primary"),
-                button(strings.CANCEL_REQUEST, ids.CANCEL, escalation.id),
+                button(words.add_details, ids.ADD_DETAILS, escalation.id, "primary"),
+                button(words.cancel_request, ids.CANCEL, escalation.id),
             ),
         ],
     )
 
 
-def details_modal(escalation_id: str) -> dict[str, Any]:
+def details_modal(escalation_id: str, language: str = ENGLISH) -> dict[str, Any]:
     """The "Add details" modal; `private_metadata` carries the escalation id only."""
+    words = strings(language)
     details = {
         "type": "input",
         "block_id": ids.DETAILS_BLOCK,
-        "label": {"type": "plain_text", "text": strings.DETAILS_LABEL},
+        "label": {"type": "plain_text", "text": words.details_label},
         "element": {
             "type": "plain_text_input",
             "action_id": ids.DETAILS_INPUT,
@@ -140,9 +155,9 @@ def details_modal(escalation_id: str) -> dict[str, Any]:
     }
     return modal(
         ids.DETAILS_CALLBACK,
-        strings.DETAILS_TITLE,
-        strings.DETAILS_SUBMIT,
-        strings.DETAILS_CLOSE,
+        words.details_title,
+        words.details_submit,
+        words.details_close,
         [details],
         escalation_id,
     )
@@ -251,47 +266,53 @@ def backup_card(escalation: Escalation, minutes: float, marker: str) -> Message:
 
 
 # --- for the asker, delivered by the outbox -------------------------------------------------
-def alerted_notice(escalation: Escalation, number: str) -> Message:
+# Each in `language`: the escalation's own (its question's), else the asker's Slack language.
+def alerted_notice(escalation: Escalation, number: str, language: str = ENGLISH) -> Message:
     """Supervisors know: for an escalation no answer has announced (a missed check-in)."""
-    text = (
-        strings.ALERTED_MISSED_CHECKIN
-        if escalation.kind is Kind.MISSED_CHECKIN
-        else strings.ALERTED
-    )
+    words = strings(language)
+    text = words.alerted_missed_checkin if escalation.kind is Kind.MISSED_CHECKIN else words.alerted
     return notice(text.format(number=number))
 
 
-def still_trying_notice(escalation: Escalation, number: str) -> Message:
+def still_trying_notice(escalation: Escalation, number: str, language: str = ENGLISH) -> Message:
     """After the first round nobody answered."""
-    return notice(strings.STILL_TRYING.format(number=number))
+    return notice(strings(language).still_trying.format(number=number))
 
 
-def claimed_notice(escalation: Escalation) -> Message:
-    return notice(strings.CLAIMED.format(supervisor=escalation.claimed_by))
+def claimed_notice(escalation: Escalation, language: str = ENGLISH) -> Message:
+    return notice(strings(language).claimed.format(supervisor=escalation.claimed_by))
 
 
-def group_intro(escalation: Escalation) -> Message:
-    """The first message of the asker + supervisor group DM: the question itself."""
-    text = strings.GROUP_INTRO.format(asker=escalation.asker, supervisor=escalation.claimed_by)
+def group_intro(escalation: Escalation, language: str = ENGLISH) -> Message:
+    """The first message of the asker + supervisor group DM: the question itself. Both read
+    it: in the asker's language, with the English line under it for the supervisor."""
+    words = strings(language)
+    ids_ = {"asker": escalation.asker, "supervisor": escalation.claimed_by}
+    text = words.group_intro.format(**ids_)
     body = quote(safe(escalation.question, 2500))
     details = "\n".join(quote(safe(d, 500)) for d in escalation.details[:4])
-    blocks = [section(text), section(body)]
+    blocks = [section(text)]
+    english = strings(ENGLISH)
+    if words is not english:
+        blocks.append(context(english.group_intro.format(**ids_)))
+    blocks.append(section(body))
     if details:
-        blocks.append(section(f"{strings.GROUP_DETAILS}\n" + details))
+        blocks.append(section(f"{words.group_details}\n" + details))
     return Message(f"{text} {safe(escalation.question, 1000)}", blocks)
 
 
-def resolved_notice(escalation: Escalation) -> Message:
+def resolved_notice(escalation: Escalation, language: str = ENGLISH) -> Message:
     """The asker's "did it help?", quoting the supervisor's advice when they wrote it down."""
-    text = strings.RESOLVED.format(supervisor=escalation.closed_by)
+    words = strings(language)
+    text = words.resolved.format(supervisor=escalation.closed_by)
     blocks = [section(f":white_check_mark: {text}")]
     if escalation.advice:
-        blocks.append(section(f"*{strings.THEIR_ADVICE}*\n" + quote(safe(escalation.advice, 2500))))
-        text += f" {strings.THEIR_ADVICE} {safe(escalation.advice, 1000)}"
+        blocks.append(section(f"*{words.their_advice}*\n" + quote(safe(escalation.advice, 2500))))
+        text += f" {words.their_advice} {safe(escalation.advice, 1000)}"
     blocks.append(
         actions(
-            button(strings.HELPFUL, ids.RESOLUTION_HELPFUL, escalation.id),
-            button(strings.NOT_HELPFUL, ids.RESOLUTION_NOT_HELPFUL, escalation.id),
+            button(words.helpful, ids.RESOLUTION_HELPFUL, escalation.id),
+            button(words.not_helpful, ids.RESOLUTION_NOT_HELPFUL, escalation.id),
         )
     )
     return Message(text, blocks)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.asking.locale import Languages, NoHints, preferred
 from bot.config import Settings
 from bot.escalation import actions as ids
 from bot.escalation import messages
@@ -132,6 +133,7 @@ class DeliveryWorker(BackgroundWorker):
         client: WebClient,
         settings: Settings,
         clock: Callable[[], float] = time.time,
+        languages: Languages | None = None,
     ) -> None:
         super().__init__()
         self.outbox = outbox
@@ -141,6 +143,7 @@ class DeliveryWorker(BackgroundWorker):
         self.settings = settings
         self.ladder = Ladder.from_settings(settings)
         self.clock = clock  # injectable, so tests move time instead of sleeping
+        self.languages = languages or NoHints()  # Slack languages, for notices of no question
         self._handlers: dict[str, Handler] = {}
         self._audited: set[str] = set()
         escalation_jobs: dict[Job, Callable[[OutboxJob, Escalation], Posted | None]] = {
@@ -152,15 +155,19 @@ class DeliveryWorker(BackgroundWorker):
             Job.ALERTED: self._tell_alerted,
             Job.STILL_TRYING: self._tell_still_trying,
             Job.CLAIMED: lambda job, escalation: direct_message(
-                client, [escalation.asker], messages.claimed_notice(escalation)
+                client,
+                [escalation.asker],
+                messages.claimed_notice(escalation, self.language(escalation)),
             ),
             Job.GROUP_DM: lambda job, escalation: direct_message(
                 client,
                 [escalation.asker, escalation.claimed_by or ""],
-                messages.group_intro(escalation),
+                messages.group_intro(escalation, self.language(escalation)),
             ),
             Job.RESOLVED: lambda job, escalation: direct_message(
-                client, [escalation.asker], messages.resolved_notice(escalation)
+                client,
+                [escalation.asker],
+                messages.resolved_notice(escalation, self.language(escalation)),
             ),
         }
         for job, deliver in escalation_jobs.items():
@@ -172,6 +179,11 @@ class DeliveryWorker(BackgroundWorker):
         self._handlers[job] = handler
         if audit:
             self._audited.add(job)
+
+    def language(self, escalation: Escalation) -> str:
+        """What the asker is told in: the escalation's question's language, else their Slack
+        language (a missed check-in, a request with no question), else English."""
+        return preferred(escalation.language, escalation.asker, self.languages)
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -280,14 +292,18 @@ class DeliveryWorker(BackgroundWorker):
         return messages.backup_card(escalation, minutes, _copy_marker(job))
 
     def _tell_alerted(self, job: OutboxJob, escalation: Escalation) -> Posted:
-        message = messages.alerted_notice(escalation, self.settings.emergency_number)
+        message = messages.alerted_notice(
+            escalation, self.settings.emergency_number, self.language(escalation)
+        )
         marker = ids.ALERTED_MARKER + escalation.id
         return self.once.direct(job, [escalation.asker], message, marker)
 
     def _tell_still_trying(self, job: OutboxJob, escalation: Escalation) -> Posted | None:
         if not can(Move.CLAIM, escalation.state):
             return None
-        message = messages.still_trying_notice(escalation, self.settings.emergency_number)
+        message = messages.still_trying_notice(
+            escalation, self.settings.emergency_number, self.language(escalation)
+        )
         marker = ids.STILL_TRYING_MARKER + escalation.id
         return self.once.direct(job, [escalation.asker], message, marker)
 

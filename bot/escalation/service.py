@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum, auto
 
+from bot.asking.locale import Languages, NoHints, preferred
 from bot.asking.store import QuestionStore
 from bot.escalation.states import Kind, Move, can
 from bot.escalation.store import Escalation, EscalationStore
@@ -71,12 +72,25 @@ class Escalations:
         supervisors: Supervisors,
         wake: Callable[[], None],
         on_change: Callable[[Escalation], None] = lambda escalation: None,
+        languages: Languages | None = None,
     ) -> None:
         self.store = store
         self.questions = questions
         self.supervisors = supervisors
         self.wake = wake  # nudges the delivery worker so cards go out at once
         self.on_change = on_change  # told of each new state (App Home refresh); must not block
+        self.languages = languages or NoHints()  # Slack languages, for escalations of no question
+
+    def language(
+        self, escalation: Escalation | str | None, user_id: str, *, cached: bool = False
+    ) -> str:
+        """The language to tell `user_id` about `escalation` (or its id) in: for its asker, the
+        escalation's own (its question's), else their Slack language; for anyone else, theirs.
+        English by default. `cached`: without asking Slack (before an ack)."""
+        if isinstance(escalation, str):
+            escalation = self.store.get(escalation) if escalation else None
+        own = escalation.language if escalation and escalation.asker == user_id else ""
+        return preferred(own, user_id, self.languages, cached=cached)
 
     def escalate(self, question_id: str, user_id: str, kind: Kind, origin: str) -> Outcome:
         """Raise an escalation about a question (or, with no question, about `origin`).
@@ -111,6 +125,7 @@ class Escalations:
             question=question.text if question else NO_QUESTION,
             kind=kind,
             citations=question.citations if question else (),
+            language=question.language if question else "",
         )
         if not created:
             return outcome(Result.ALREADY_RAISED, escalation)

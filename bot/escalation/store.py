@@ -65,6 +65,7 @@ class Escalation:
     card_channel: str | None = None  # where its card is, once posted
     card_ts: str | None = None
     advice: str = ""  # what the supervisor who resolved it advised, if they said
+    language: str = ""  # its question's language ("en", "es"); "" with no question on record
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Escalation:
@@ -88,6 +89,7 @@ class Escalation:
             card_channel=row["card_channel"],
             card_ts=row["card_ts"],
             advice=row.get("advice") or "",
+            language=row.get("language") or "",
         )
 
 
@@ -98,7 +100,8 @@ class EscalationStore:
 
     def create(self, **fields: Any) -> tuple[Escalation, bool]:
         """The escalation and its card delivery, committed together before any Slack call;
-        `fields` are `insert`'s (dedupe_key, question_id, asker, question, kind, citations).
+        `fields` are `insert`'s (dedupe_key, question_id, asker, question, kind, citations,
+        language).
 
         Returns (escalation, created); a repeated `dedupe_key` returns the existing one.
         """
@@ -256,10 +259,12 @@ def insert(
     kind: Kind,
     citations: Sequence[str],
     jobs: Sequence[Job] = (Job.CARD,),
+    language: str = "",
 ) -> tuple[Escalation, bool]:
     """Create an escalation with its event and deliveries inside the caller's transaction (so
     another feature can raise one in the same commit as its own change); returns
-    (escalation, created), the existing one for a repeated `dedupe_key`."""
+    (escalation, created), the existing one for a repeated `dedupe_key`. `language` is its
+    question's, which the notices to the asker follow ("": the asker's Slack language)."""
     existing = _one(db, "SELECT * FROM escalations WHERE dedupe_key = ?", [dedupe_key])
     if existing:
         return existing, False
@@ -277,6 +282,7 @@ def insert(
             "details": "[]",
             "created_at": now,
             "reminded": 0,
+            "language": language,
         }
     )
     _event(db, escalation_id, Event.CREATED, asker, now)

@@ -133,3 +133,25 @@ def test_a_database_from_before_delivery_states_counts_old_keys_as_done(tmp_path
     legacy.db["processed_events"].insert({"key": "event:Ev1", "at": time.time()})
     migrated = DeliveryStore(Database(tmp_path))
     assert migrated.claim("event:Ev1", "run-a", time.time()) is Verdict.DUPLICATE
+
+
+def test_a_database_from_before_escalation_languages_gains_the_column(tmp_path: Path) -> None:
+    old = Database(tmp_path)
+    escalation_id = raise_one(old)
+    old.db["escalations"].transform(drop={"language"})
+    assert "language" not in old.db["escalations"].columns_dict
+    reopened = Database(tmp_path)
+    escalation = EscalationStore(reopened).get(escalation_id)
+    assert escalation is not None and escalation.language == ""  # the asker's Slack language
+    questions = QuestionStore(reopened)
+    question_id = questions.record_question("U2", "D2", "dm", "¿Puedo?", language="es")
+    created, _ = EscalationStore(reopened).create(
+        dedupe_key=f"{question_id}:question",
+        question_id=question_id,
+        asker="U2",
+        question="¿Puedo?",
+        kind=Kind.QUESTION,
+        citations=[],
+        language="es",
+    )
+    assert EscalationStore(reopened).get(created.id).language == "es"  # type: ignore[union-attr]

@@ -44,7 +44,8 @@ def register(app: App, services: Services) -> None:
             _origin(body, action),
         )
         ack()
-        tell(body, client, respond, reply(outcome))
+        user = user_of(body)
+        tell(body, client, respond, reply(outcome, escalations.language(outcome.escalation, user)))
 
     @app.action(ids.CLAIM)
     def claim(
@@ -64,11 +65,17 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        tell(body, client, respond, reply(escalations.cancel(action["value"], user_of(body))))
+        user = user_of(body)
+        outcome = escalations.cancel(action["value"], user)
+        tell(body, client, respond, reply(outcome, escalations.language(action["value"], user)))
 
     @app.action(ids.ADD_DETAILS)
     def add_details(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=details_modal(action["value"]))
+        # No Slack call before views.open: its trigger expires in 3 seconds
+        language = escalations.language(action["value"], user_of(body), cached=True)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=details_modal(action["value"], language)
+        )

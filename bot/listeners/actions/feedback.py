@@ -32,8 +32,9 @@ def register(app: App, services: Services) -> None:
         subject, helpful = SUBJECTS[action["action_id"]]
         user = user_of(body)
         services.questions.record_feedback(subject, action["value"], user, helpful)
-        question = (
-            services.questions.question(action["value"]) if subject is Subject.ANSWER else None
-        )
-        language = question.language if question else services.locales.cached(user)
+        if subject is Subject.RESOLUTION:  # the resolved escalation's language
+            language = services.escalations.language(action["value"], user, cached=True)
+        else:
+            question = services.questions.question(action["value"])
+            language = question.language if question else services.locales.cached(user)
         tell(body, client, respond, thanks(language))

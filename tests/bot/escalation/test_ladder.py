@@ -2,7 +2,7 @@
 the on-call people @-mentioned, reaches the backup channel and the on-call DMs after the
 configured count, and stops the moment someone claims it; the asker hears where things stand;
 every notification and the acknowledgement are in the audit trail; `report` shows the time to
-acknowledge.
+acknowledge; a Spanish question's asker is told in Spanish while supervisors read English.
 
 The bot's services and Bolt app run in this process over the emulator's Socket Mode with a
 fake engine (no model) and an injected clock: the test moves time and runs the workers' passes,
@@ -19,7 +19,7 @@ from bot.admin.report import build_report
 from bot.asking.strings import strings
 from bot.checkins.store import CheckinStore
 from bot.escalation import actions as ids
-from bot.escalation.states import State
+from bot.escalation.states import Kind, State
 from bot.services import Services
 from tests.bot_harness import (
     ASKER,
@@ -27,6 +27,7 @@ from tests.bot_harness import (
     BACKUP_MEMBER,
     ONCALL,
     ONCALL_B,
+    SUPERVISOR,
     SUPERVISOR_CHANNEL,
     recorded_events,
 )
@@ -193,3 +194,45 @@ def test_an_urgent_escalation_still_waiting_counts_as_unacknowledged(
         "p90_minutes": None,
         "longest_minutes": None,
     }
+
+
+def test_a_spanish_question_escalated_is_followed_in_spanish_and_supervisors_read_english(
+    emu: SlackEmulator, services: Services, clock: Clock
+) -> None:
+    dm = emu.open_im(ASKER)
+    question_id = services.questions.record_question(
+        ASKER, dm, "dm", "Tiene un cuchillo y no me deja salir", urgent=True, language="es"
+    )
+    raised = services.escalations.escalate(question_id, ASKER, Kind.URGENT, question_id)
+    assert raised.escalation is not None and raised.escalation.language == "es"
+    escalation_id = raised.escalation.id
+    services.worker.run_once()
+    card = marked(emu, SUPERVISOR_CHANNEL, ids.CARD_MARKER)[0]
+    assert "Urgent" in card["text"] and "Tiene un cuchillo" in card["text"]
+
+    round_(services, clock)  # 5 minutes: the reminder in English, the asker told in Spanish
+    assert "still unclaimed" in marked(emu, SUPERVISOR_CHANNEL, ids.REMINDER_MARKER)[0]["text"]
+    still = marked(emu, dm, ids.STILL_TRYING_MARKER + escalation_id)
+    assert len(still) == 1 and "Nadie ha tomado tu solicitud todavía" in still[0]["text"]
+    assert "Si estás en peligro, llama al 911 ahora." in still[0]["text"]
+
+    assert "You've claimed it" in claim_from(emu, SUPERVISOR, SUPERVISOR_CHANNEL, card)
+    services.worker.run_once()
+    assert f"<@{SUPERVISOR}> se está encargando" in from_bot(emu, dm)[1]["text"]
+    intro = emu.wait_for("chat.postMessage", lambda c: "pidió ayuda" in c.params.get("text", ""))
+    assert "is taking it from here" in str(intro.params["blocks"])  # the supervisor's line
+
+    services.escalations.resolve(escalation_id, SUPERVISOR, "Sal de la casa y llama al 911.")
+    services.worker.run_once()
+    resolved = from_bot(emu, dm)[2]
+    assert "marcó tu solicitud como resuelta. ¿Te sirvió?" in resolved["text"]
+    assert "Su consejo:" in resolved["text"]
+    labels = [
+        e["text"]["text"]
+        for b in resolved["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert labels == ["Me sirvió", "No me sirvió"]
+    card = marked(emu, SUPERVISOR_CHANNEL, ids.CARD_MARKER)[0]
+    assert f"Resolved by <@{SUPERVISOR}>" in str(card["blocks"])

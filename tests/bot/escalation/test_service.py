@@ -140,3 +140,46 @@ def test_resolve_keeps_the_advice_and_says_beforehand_who_may(service: Escalatio
     assert again.result is Result.UNCHANGED and reply(again).text == (
         "This request is already resolved."
     )
+
+
+class Locales:
+    """Slack languages by user; `cached` knows only those looked up before."""
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.asked: list[str] = []
+
+    def language(self, user_id: str) -> str:
+        self.asked.append(user_id)
+        return self.known.get(user_id, "")
+
+    def cached(self, user_id: str) -> str:
+        return self.known.get(user_id, "") if user_id in self.asked else ""
+
+
+def test_an_escalation_speaks_its_questions_language_else_the_askers_slack_one(
+    tmp_path: Path,
+) -> None:
+    database = Database(tmp_path)
+    locales = Locales({ASKER: "en", OUTSIDER: "es"})
+    service = Escalations(
+        EscalationStore(database),
+        QuestionStore(database),
+        FakeSupervisors([SUPERVISOR]),
+        lambda: None,
+        languages=locales,
+    )
+    question_id = service.questions.record_question(ASKER, "D1", "dm", "¿Puedo?", language="es")
+    spanish = service.escalate(question_id, ASKER, Kind.QUESTION, question_id).escalation
+    assert spanish is not None and spanish.language == "es"
+    assert service.language(spanish, ASKER) == "es"  # the question's language wins
+    assert service.language(spanish.id, ASKER) == "es" and locales.asked == []
+    assert reply(service.cancel(spanish.id, ASKER), "es").text.startswith("Cancelada.")
+    assert service.language(spanish, OUTSIDER) == "es"  # not theirs: their own language
+    assert service.language(spanish, SUPERVISOR) == "en"  # unknown: English
+
+    none = service.escalate("", OUTSIDER, Kind.QUESTION, "1700000000.1").escalation
+    assert none is not None and none.language == ""  # no question: the Slack language decides
+    assert service.language(none.id, OUTSIDER, cached=True) == "es"  # looked up above
+    assert service.language(none.id, "U0NEW", cached=True) == "en"
+    assert service.language("gone", OUTSIDER) == "es"
