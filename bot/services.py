@@ -18,7 +18,7 @@ from bot.asking.locale import SlackLocales
 from bot.asking.store import QuestionStore
 from bot.checkins import delivery as checkin_delivery
 from bot.checkins.home import CheckinPanel
-from bot.checkins.service import Checkins
+from bot.checkins.service import Checkins, WorkerLanguage
 from bot.checkins.store import CheckinStore
 from bot.checkins.worker import CheckinWorker
 from bot.config import Settings
@@ -103,7 +103,10 @@ def build_services(
     worker = DeliveryWorker(
         OutboxStore(database), escalation_store, client, settings, clock, languages=locales
     )
-    checkin_delivery.register(worker, checkin_store, settings.checkin_grace_minutes)
+    worker_language = WorkerLanguage(locales, questions)
+    checkin_delivery.register(
+        worker, checkin_store, settings.checkin_grace_minutes, worker_language
+    )
     homes = HomeRefresher(
         HomeStore(database),
         escalation_store,
@@ -132,7 +135,12 @@ def build_services(
         languages=locales,
     )
     checkins = Checkins(
-        checkin_store, escalations, worker.wake, homes.user_changed, settings.checkin_grace_minutes
+        checkin_store,
+        escalations,
+        worker.wake,
+        homes.user_changed,
+        settings.checkin_grace_minutes,
+        worker_language,
     )
     advisor = Advisor(engine, questions, escalations, settings, locales)
     return Services(

@@ -177,7 +177,7 @@ def checkins(draw: st.DrawFn, state: CheckinState | None = None) -> Checkin:
 # --- the properties -----------------------------------------------------------------------
 OWN_MARKUP = re.compile(
     r"<@[UW][A-Z0-9]{8,10}>"  # a mention of an id the bot holds (asker, supervisor)
-    r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[\d: -]+UTC>"  # bot.slack.blocks.slack_date
+    r"|<!date\^\d+\^\{date_short_pretty\} (?:at|a las) \{time\}\|[\d: -]+UTC>"  # slack_date
 )
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 
@@ -350,16 +350,19 @@ def test_the_ladders_messages_are_inert(
     check_message(messages.reminder(escalation, minutes, step, oncall), ids, own | set(oncall))
     for marker in ("backup:", "oncall:"):
         check_message(messages.backup_card(escalation, minutes, marker + escalation.id), ids, own)
-    check_message(messages.alerted_notice(escalation, "911"), ids, own)
-    check_message(messages.still_trying_notice(escalation, "112"), ids, own)
+    for language in ("en", "es"):
+        check_message(messages.alerted_notice(escalation, "911", language), ids, own)
+        check_message(messages.still_trying_notice(escalation, "112", language), ids, own)
 
 
 @PROPERTY
 @given(checkin=checkins(), grace=st.floats(0.01, 600), replaced=st.booleans())
 def test_checkin_messages_are_inert(checkin: Checkin, grace: float, replaced: bool) -> None:
-    check_message(checkin_messages.prompt(checkin, grace), {checkin.id}, set())
-    check_message(checkin_messages.started(checkin, replaced, grace), {checkin.id}, set())
-    SdkView(**checkin_messages.start_modal()).validate_json()
+    for language in ("en", "es"):
+        check_message(checkin_messages.prompt(checkin, grace, language), {checkin.id}, set())
+        started = checkin_messages.started(checkin, replaced, grace, language)
+        check_message(started, {checkin.id}, set())
+        SdkView(**checkin_messages.start_modal(language)).validate_json()
 
 
 @PROPERTY
@@ -388,9 +391,10 @@ def test_home_with_checkins_is_inert_and_within_limits(
 
 
 def test_details_modal_carries_the_id_only() -> None:
-    modal = messages.details_modal("e" * 32)
-    assert modal["private_metadata"] == "e" * 32
-    SdkView(**modal).validate_json()
+    for language in ("en", "es"):
+        modal = messages.details_modal("e" * 32, language)
+        assert modal["private_metadata"] == "e" * 32
+        SdkView(**modal).validate_json()
 
 
 @PROPERTY

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.checkins import strings
+from bot.asking.strings import ENGLISH
+from bot.checkins.strings import strings
 from bot.slack.text import unescape
 
 WORDS = ("checkin", "check-in")
@@ -42,26 +43,28 @@ def is_checkin(text: str) -> bool:
     return bool(words) and words[0].lower() in WORDS
 
 
-def parse(text: str) -> Command:
-    """The check-in subcommand in `/boundary` text (as Slack sent it, entities and all)."""
+def parse(text: str, language: str = ENGLISH) -> Command:
+    """The check-in subcommand in `/boundary` text (as Slack sent it, entities and all);
+    `language`: the worker's, for the reasons why not."""
     words = text.split(maxsplit=2)[1:]
     if not words:
-        return Invalid(usage())
+        return Invalid(usage(language))
     if words[0].lower() in END_WORDS and len(words) == 1:
         return End()
-    return start(words[0], unescape(words[1]) if len(words) > 1 else "")
+    return start(words[0], unescape(words[1]) if len(words) > 1 else "", language)
 
 
-def start(minutes: str, note: str) -> Start | Invalid:
+def start(minutes: str, note: str, language: str = ENGLISH) -> Start | Invalid:
     """A check-in of `minutes` (1 to 12 hours, whole) with `note` (as typed), or why not."""
+    words = strings(language)
     minutes = minutes.strip()
     if not re.fullmatch(r"[0-9]{1,5}", minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
-        return Invalid(strings.BAD_MINUTES.format(max_minutes=MAX_MINUTES), "minutes")
+        return Invalid(words.bad_minutes.format(max_minutes=MAX_MINUTES), "minutes")
     note = note.strip()
     if len(note) > MAX_NOTE:
-        return Invalid(strings.NOTE_TOO_LONG.format(max_note=MAX_NOTE), "note")
+        return Invalid(words.note_too_long.format(max_note=MAX_NOTE), "note")
     return Start(int(minutes), note)
 
 
-def usage() -> str:
-    return strings.USAGE.format(max_minutes=MAX_MINUTES)
+def usage(language: str = ENGLISH) -> str:
+    return strings(language).usage.format(max_minutes=MAX_MINUTES)

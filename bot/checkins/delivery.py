@@ -4,6 +4,9 @@ retried with backoff until Slack has it, resumed after a restart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.asking.strings import ENGLISH
 from bot.checkins import actions as ids
 from bot.checkins import messages
 from bot.checkins.jobs import CheckinJob
@@ -17,15 +20,21 @@ from bot.escalation.outbox_store import OutboxJob, Posted
 ASKING = (State.DUE, State.MISSED)
 
 
-def register(worker: DeliveryWorker, store: CheckinStore, grace_minutes: float) -> None:
-    """Have `worker` deliver the check-ins' jobs."""
+def register(
+    worker: DeliveryWorker,
+    store: CheckinStore,
+    grace_minutes: float,
+    language: Callable[[str], str] = lambda user_id: ENGLISH,
+) -> None:
+    """Have `worker` deliver the check-ins' jobs; "Are you OK?" is in the worker's `language`
+    (`bot.checkins.service.WorkerLanguage`)."""
 
     def prompt(job: OutboxJob) -> Posted | None:
         checkin = store.get(job.escalation_id)
         if checkin is None or checkin.state not in ASKING or checkin.prompts != job.step:
             return None  # answered, ended, or asked again since: nothing to ask
         marker = f"{ids.PROMPT_MARKER}{checkin.id}:{job.step}"
-        message = messages.prompt(checkin, grace_minutes)
+        message = messages.prompt(checkin, grace_minutes, language(checkin.user_id))
         return worker.once.direct(job, [checkin.user_id], message, marker)
 
     worker.register(CheckinJob.PROMPT, prompt)

@@ -1,17 +1,19 @@
 """Check-ins on the App Home: the worker's own (running, or a button to start one), and for
 supervisors everyone's overdue ones. The note shows on the worker's own Home, and on the
-supervisors' list only once the check-in was missed."""
+supervisors' list only once the check-in was missed. The worker's part is in the Home's
+language (the worker's Slack language); the supervisors' list stays in English."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.asking.strings import ENGLISH
 from bot.checkins import actions as ids
-from bot.checkins import strings
 from bot.checkins.command import MAX_NOTE
-from bot.checkins.messages import answer_buttons
+from bot.checkins.messages import answer_buttons, due, note
 from bot.checkins.states import State
 from bot.checkins.store import Checkin, CheckinStore
+from bot.checkins.strings import strings
 from bot.slack.blocks import Block, actions, button, context, header, quote, section, slack_date
 from bot.slack.text import safe
 
@@ -28,28 +30,29 @@ class CheckinPanel:
     def __init__(self, store: CheckinStore) -> None:
         self.store = store
 
-    def __call__(self, user_id: str, supervisor: bool) -> list[Block]:
-        blocks = own_panel(self.store.running_for(user_id))
+    def __call__(self, user_id: str, supervisor: bool, language: str = ENGLISH) -> list[Block]:
+        blocks = own_panel(self.store.running_for(user_id), language)
         if supervisor:
             blocks += overdue_panel(self.store.overdue(OVERDUE_LIMIT))
         return blocks
 
 
-def own_panel(running: Checkin | None) -> list[Block]:
-    blocks: list[Block] = [header(strings.HOME_HEADER)]
+def own_panel(running: Checkin | None, language: str = ENGLISH) -> list[Block]:
+    words = strings(language)
+    blocks: list[Block] = [header(words.home_header)]
     if running is None:
         return [
             *blocks,
-            section(strings.HOME_NONE),
-            actions(button(strings.START_BUTTON, ids.START, "start", "primary")),
+            section(words.home_none),
+            actions(button(words.start_button, ids.START, "start", "primary")),
         ]
-    due = running.state is State.DUE
-    line = strings.HOME_DUE if due else strings.HOME_RUNNING.format(due=slack_date(running.due_at))
+    is_due = running.state is State.DUE
+    line = words.home_due if is_due else words.home_running.format(due=due(running, words))
     blocks.append(section(line))
     if running.note:
-        blocks.append(section(strings.NOTE.format(note=safe(running.note, MAX_NOTE + 50))))
-    buttons = answer_buttons(running, ok=due)
-    blocks.append(actions(*buttons, button(strings.END_BUTTON, ids.END, running.id)))
+        blocks.append(section(note(running, words)))
+    buttons = answer_buttons(running, ok=is_due, language=language)
+    blocks.append(actions(*buttons, button(words.end_button, ids.END, running.id)))
     return blocks
 
 

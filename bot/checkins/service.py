@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
 
+from bot.asking.locale import Languages, NoHints
+from bot.asking.store import QuestionStore
+from bot.asking.strings import ENGLISH
 from bot.checkins import alerts
 from bot.checkins.command import EXTEND_MINUTES, End, Invalid, Start, parse
 from bot.checkins.states import Move, State
@@ -45,6 +48,23 @@ class Outcome:
     reason: str = ""  # for INVALID: one line for the worker
 
 
+class WorkerLanguage:
+    """The language check-ins speak to a worker in. A check-in answers no question, so: their
+    Slack language (as their App Home), else the language of their latest question, else
+    English. `cached`: without asking Slack (before an ack or a modal's 3 seconds)."""
+
+    def __init__(self, languages: Languages, questions: QuestionStore | None = None) -> None:
+        self.languages = languages
+        self.questions = questions
+
+    def __call__(self, user_id: str, *, cached: bool = False) -> str:
+        hint = self.languages.cached(user_id) if cached else self.languages.language(user_id)
+        if hint:
+            return hint
+        latest = self.questions.latest(user_id) if self.questions else None
+        return (latest.language if latest else "") or ENGLISH
+
+
 class Checkins:
     def __init__(
         self,
@@ -53,17 +73,20 @@ class Checkins:
         wake: Callable[[], None],
         on_change: Callable[[str], None],
         grace_minutes: float,
+        language: WorkerLanguage | None = None,
     ) -> None:
         self.store = store
         self.escalations = escalations
         self.wake = wake  # nudges the delivery worker so "Are you OK?" goes out at once
         self.on_change = on_change  # a user's check-in changed (App Home refresh); no blocking
         self.grace_minutes = grace_minutes
+        self.language = language or WorkerLanguage(NoHints())  # the worker's, for replies
 
     # --- the worker's requests ------------------------------------------------------------
-    def command(self, user_id: str, text: str) -> Outcome:
-        """`/boundary checkin ...` as Slack sent its text."""
-        parsed = parse(text)
+    def command(self, user_id: str, text: str, language: str = ENGLISH) -> Outcome:
+        """`/boundary checkin ...` as Slack sent its text; `language`: the worker's, for the
+        reason why not."""
+        parsed = parse(text, language)
         if isinstance(parsed, Invalid):
             return Outcome(Result.INVALID, reason=parsed.reason)
         if isinstance(parsed, End):

@@ -32,8 +32,9 @@ from bot.storage import DAY
 log = logging.getLogger(__name__)
 
 VIEWER_DAYS = 7.0  # a view opened longer ago is left alone: it is refreshed when next opened
-# Another feature's part of a Home: (user_id, is_supervisor) -> its blocks (bot.checkins.home)
-HomePanel = Callable[[str, bool], list[Block]]
+# Another feature's part of a Home: (user_id, is_supervisor, language) -> its blocks
+# (bot.checkins.home); `language` is the Home's, the user's Slack language ("": English)
+HomePanel = Callable[[str, bool, str], list[Block]]
 
 
 class HomeRefresher(BackgroundWorker):
@@ -128,14 +129,15 @@ class HomeRefresher(BackgroundWorker):
         own = self.escalations.of_asker(user_id, OWN_LIMIT)
         supervisor = self.supervisors.is_supervisor(user_id)
         queue = self.escalations.queue(QUEUE_LIMIT) if supervisor else None
-        panels = [block for panel in self.panels for block in panel(user_id, supervisor)]
+        language = self.language(user_id)
+        panels = [block for p in self.panels for block in p(user_id, supervisor, language)]
         review = self.review() if supervisor else []
         view = home_view(
             own,
             queue,
             review,
             panels,
-            language=self.language(user_id),
+            language=language,
             number=self.emergency_number,
         )
         self.client.views_publish(user_id=user_id, view=view)

@@ -113,10 +113,11 @@ def notice(text: str) -> Message:
     return Message(text, [section(text)])
 
 
-def slack_date(epoch: float) -> str:
-    """A date Slack shows in each reader's time zone, with a plain UTC fallback."""
+def slack_date(epoch: float, at: str = "at") -> str:
+    """A date Slack shows in each reader's time zone, with a plain UTC fallback; `at` joins
+    the day to the time in the text's language ("a las" in Spanish)."""
     utc = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch))
-    return f"<!date^{int(epoch)}^{{date_short_pretty}} at {{time}}|{utc}>"
+    return f"<!date^{int(epoch)}^{{date_short_pretty}} {at} {{time}}|{utc}>"
 
 
 def quote(escaped: str) -> str:

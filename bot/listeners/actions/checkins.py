@@ -39,7 +39,10 @@ def register(app: App, services: Services) -> None:
         outcome = services.checkins.answer(
             action.get("value", ""), user, MOVES[action["action_id"]]
         )
-        message = reply(outcome, settings.emergency_number, settings.checkin_grace_minutes)
+        language = services.checkins.language(user)  # after the ack: Slack may be asked
+        message = reply(
+            outcome, settings.emergency_number, settings.checkin_grace_minutes, language
+        )
         if (body.get("view") or {}).get("type") == "home":
             services.homes.refresh(user)
             if outcome.result is not Result.DONE or outcome.move is Move.HELP:
@@ -54,4 +57,5 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.START)
     def start(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=start_modal())
+        language = services.checkins.language(user_of(body), cached=True)  # 3 s to open it
+        client.views_open(trigger_id=body["trigger_id"], view=start_modal(language))

@@ -1,6 +1,8 @@
 """`/boundary checkin MINUTES note` and `/boundary checkin end`: matched before questions
 (`bot.listeners.commands` registers this first), answered in the acknowledgement itself,
-ephemerally. The text is never logged: it may hold the note."""
+ephemerally, in the worker's language as far as it is known without asking Slack (their
+cached Slack language, else their latest question's). The text is never logged: it may hold
+the note."""
 
 from __future__ import annotations
 
@@ -22,7 +24,11 @@ def register(app: App, services: Services) -> None:
     @app.command("/boundary", matchers=[checkin_text])
     def checkin(ack: Ack, command: dict[str, Any]) -> None:
         # One quick SQLite transaction, committed before the ack: a check-in Slack saw
-        # acknowledged is always on record.
-        outcome = services.checkins.command(command["user_id"], command.get("text") or "")
-        message = reply(outcome, settings.emergency_number, settings.checkin_grace_minutes)
+        # acknowledged is always on record. No Slack call for the language before the ack.
+        user = command["user_id"]
+        language = services.checkins.language(user, cached=True)
+        outcome = services.checkins.command(user, command.get("text") or "", language)
+        message = reply(
+            outcome, settings.emergency_number, settings.checkin_grace_minutes, language
+        )
         ack(response_type="ephemeral", **message.kwargs())

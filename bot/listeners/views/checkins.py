@@ -21,7 +21,8 @@ def register(app: App, services: Services) -> None:
         values = view["state"]["values"]
         minutes = values[ids.MINUTES_BLOCK][ids.MINUTES_INPUT].get("value") or ""
         note = (values.get(ids.NOTE_BLOCK) or {}).get(ids.NOTE_INPUT, {}).get("value") or ""
-        parsed = start(minutes, note)
+        language = services.checkins.language(user_of(body), cached=True)  # before the ack
+        parsed = start(minutes, note, language)
         if isinstance(parsed, Invalid):
             block = ids.NOTE_BLOCK if parsed.field == "note" else ids.MINUTES_BLOCK
             ack(response_action="errors", errors={block: parsed.reason[:MAX_ERROR]})

@@ -1,6 +1,7 @@
 """Visit check-ins end to end: `/boundary checkin`, "Are you OK?" at the due time and its three
 answers, the missed check-in that goes up the ladder with its note, the App Home and its
-modal, bad input, a restart between firing and delivering, and notes kept out of the log.
+modal, bad input, a restart between firing and delivering, notes kept out of the log, and a
+Spanish-speaking worker checked on in Spanish.
 
 The bot's services and Bolt app run in this process over the emulator's Socket Mode with a
 fake engine and an injected clock: the test moves time and runs the workers' passes.
@@ -35,6 +36,7 @@ from tests.slack_emulator import SlackEmulator, payloads
 
 NOTE = "Mrs Lee, 12 Oak St <!channel>"
 ESCAPED_NOTE = "Mrs Lee, 12 Oak St &lt;!channel&gt;"
+ROSA = "U0ROSA"  # a worker whose Slack is in Spanish
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -337,3 +339,31 @@ def submit(emu: SlackEmulator, modal: dict[str, Any], minutes: str, note: str) -
         ASKER, modal["callback_id"], modal.get("private_metadata", ""), values, view_id=modal["id"]
     )
     return emu.wait_ack(emu.send_envelope("interactive", body), timeout=10).get("payload") or {}
+
+
+def test_a_spanish_speaking_worker_is_checked_on_in_spanish(
+    emu: SlackEmulator, services: Services, clock: Clock
+) -> None:
+    emu.add_user(ROSA, "rosa", locale="es-LA")  # her Slack is in Spanish; she asked nothing
+    services.questions.record_question(ROSA, emu.open_im(ROSA), "dm", "Hola", language="es")
+    ack = command(emu, "checkin 30 Sra. García", ROSA)  # before the ack: her last question's
+    assert ack["text"].startswith(":stopwatch: Check-in listo. Te pregunto si estás bien")
+    assert command(emu, "checkin mucho", ROSA)["text"].startswith("Un check-in necesita")
+    tick(services, clock, 30)
+    [prompt] = prompts(emu, ROSA)
+    assert prompt["text"] == "¿Estás bien? Llegó la hora de tu check-in de visita."
+    shown = [
+        e["text"]["text"] for b in prompt["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert shown == ["Estoy bien", "30 minutos más", "Necesito ayuda ya"]
+
+    tick(services, clock, 10)  # missed: supervisors read English, she reads Spanish
+    [card] = cards(emu)
+    assert "Missed check-in" in card["text"]
+    told = from_bot(emu, ROSA)[-1]
+    assert told["text"].startswith(":bell: No respondiste a tu check-in, así que avisé")
+    assert "llama al 911 ahora" in told["text"]
+    tick(services, clock, 5)
+    assert "missed check-in" in emu.messages(SUPERVISOR_CHANNEL)[-1]["text"]
+    assert "Nadie ha tomado tu solicitud todavía" in from_bot(emu, ROSA)[-1]["text"]
+    assert "les avisé que estás bien" in click(emu, prompt, ids.OK, ROSA)
