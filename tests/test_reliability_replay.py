@@ -45,10 +45,7 @@ def test_an_acked_but_unfinished_event_is_replayed_once_at_startup(tmp_path: Pat
 
         app, seen = recording_app(emu, deliveries, "run-now")
         assert replay_unfinished(app, deliveries, "run-now") == 1
-        deadline = time.monotonic() + 5
-        while state_of(database, key) != "done":
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_done(database, key)
         assert [e["ts"] for e in seen] == ["1.000100"]
         assert replays_of(database, key) == 1  # counted when its listener started
         assert replay_unfinished(app, deliveries, "run-now") == 0  # done: nothing left
@@ -89,11 +86,16 @@ def test_a_replay_still_queued_when_the_run_dies_is_not_used_up(tmp_path: Path) 
             deliveries.claim(key, f"run-{n}", time.time(), json.dumps(body))
         app, seen = recording_app(emu, deliveries, "run-now")
         assert replay_unfinished(app, deliveries, "run-now") == 1
-        deadline = time.monotonic() + 5
-        while state_of(database, key) != "done":
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_done(database, key)
         assert [e["ts"] for e in seen] == ["3.000100"]
+
+
+def wait_done(database: Database, key: str, timeout: float = 5) -> None:
+    """Until the replayed delivery's listener has finished (the runner is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while state_of(database, key) != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
 
 
 def replays_of(database: Database, key: str) -> int:
