@@ -657,16 +657,10 @@ def _follows_up(own: list[Hit], joint: list[Hit], alone: Verdict, together: Verd
 
 def _with_scope(alone: Verdict, together: Verdict) -> Verdict:
     """The follow-up's own safety and language, with the scope and matches of the pair."""
-    return Verdict(
-        language=alone.language,
-        language_confidence=alone.language_confidence,
-        danger=alone.danger,
-        kind=alone.kind,
-        kind_confidence=alone.kind_confidence,
-        lexicon_kind=alone.lexicon_kind,
-        scope=together.scope
-        if alone.scope.get(CONVERSATION, 0.0) < CONVERSATION_AT
-        else alone.scope,
+    conversation = alone.scope.get(CONVERSATION, 0.0) >= CONVERSATION_AT
+    return replace(
+        alone,
+        scope=alone.scope if conversation else together.scope,
         sections=together.sections,
         section_margin=together.section_margin,
     )

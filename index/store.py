@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -202,11 +204,8 @@ class Store(ThreadLocalDatabase):
     ) -> tuple[list[Section], list[tuple[int, str, str, str]]] | None:
         """All sections and (section id, kind, language, hash) per entry, read in one
         snapshot; None when the store holds another build than `build_id`."""
-        conn = self.db.conn
-        conn.execute("BEGIN")
-        try:
-            current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
-            if current is None or current[0] != build_id:
+        with self._reading(build_id) as conn:
+            if conn is None:
                 return None
             sections = [
                 Section.from_dict(json.loads(data))
@@ -215,9 +214,19 @@ class Store(ThreadLocalDatabase):
             entries = conn.execute(
                 "SELECT section_id, kind, language, hash FROM entries ORDER BY id"
             ).fetchall()
+        return sections, entries
+
+    @contextmanager
+    def _reading(self, build_id: str) -> Iterator[sqlite3.Connection | None]:
+        """One read transaction over `build_id`'s rows: the connection, or None when the
+        store holds another build (its ids would name other rows)."""
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+            yield conn if current is not None and current[0] == build_id else None
         finally:
             conn.execute("COMMIT")
-        return sections, entries
 
     def entry_texts(self) -> list[str]:
         return [t for (t,) in self.db.execute("SELECT text FROM entries ORDER BY id").fetchall()]
@@ -238,19 +247,14 @@ class Store(ThreadLocalDatabase):
         query = keyword_query(question)
         if not query:
             return []
-        conn = self.db.conn
-        conn.execute("BEGIN")
-        try:
-            current = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
-            if current is None or current[0] != build_id:
+        with self._reading(build_id) as conn:
+            if conn is None:
                 return None
             rows = conn.execute(
                 "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? "
                 "ORDER BY bm25(entries_fts) LIMIT ?",
                 [query, limit],
             ).fetchall()
-        finally:
-            conn.execute("COMMIT")
         return [r for (r,) in rows]
 
     def count(self) -> int:
