@@ -1,6 +1,7 @@
 """Shared stand-ins for the bot's protocol dependencies: the search engine
 (`bot.asking.advisor.Engine`, `bot.guidance.gaps.Grouper`), who supervises
-(`bot.escalation.supervisors.Supervisors`) and the clock the stores and workers read.
+(`bot.escalation.supervisors.Supervisors`), people's Slack languages (`bot.asking.locale.Languages`)
+and the clock the stores and workers read.
 
 Unit tests use these instead of each writing its own double, so every test's fake keeps the
 contract the real one has (e.g. the engine refuses empty and over-long questions itself).
@@ -114,6 +115,21 @@ class FakeSupervisors:
 
 
 NOBODY = FakeSupervisors()
+
+
+class FakeLocales:
+    """Slack languages by user; `cached` knows only those looked up before."""
+
+    def __init__(self, known: dict[str, str]) -> None:
+        self.known = known
+        self.asked: list[str] = []
+
+    def language(self, user_id: str) -> str:
+        self.asked.append(user_id)
+        return self.known.get(user_id, "")
+
+    def cached(self, user_id: str) -> str:
+        return self.known.get(user_id, "") if user_id in self.asked else ""
 
 
 class Clock:

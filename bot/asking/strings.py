@@ -11,11 +11,13 @@ are character counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 ENGLISH, SPANISH = "en", "es"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -248,10 +250,14 @@ _ES = Strings(
     claimed_by="{state} por {who}",
 )
 
-_BY_LANGUAGE: Mapping[str, Strings] = MappingProxyType({ENGLISH: _EN, SPANISH: _ES})
-LANGUAGES: tuple[str, ...] = tuple(_BY_LANGUAGE)
+LANGUAGES: tuple[str, ...] = (ENGLISH, SPANISH)
 
 
-def strings(language: str) -> Strings:
-    """The texts in `language` ("en", "es"); English for any other (or none)."""
-    return _BY_LANGUAGE.get(language, _EN)
+def by_language(english: T, spanish: T) -> Callable[[str], T]:
+    """A feature's picker of its texts by language ("en", "es"); English for any other (or
+    none). Every feature's `strings` is one, so they all choose alike."""
+    table: Mapping[str, T] = MappingProxyType({ENGLISH: english, SPANISH: spanish})
+    return lambda language: table.get(language, english)
+
+
+strings = by_language(_EN, _ES)

@@ -11,11 +11,9 @@ Texts are mrkdwn. `{placeholders}` are filled with numbers, dates and ids the bo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
-from bot.asking.strings import ENGLISH, SPANISH
+from bot.asking.strings import by_language
 
 
 @dataclass(frozen=True)
@@ -194,9 +192,4 @@ _ES = Strings(
     date_at="a las",
 )
 
-_BY_LANGUAGE: Mapping[str, Strings] = MappingProxyType({ENGLISH: _EN, SPANISH: _ES})
-
-
-def strings(language: str) -> Strings:
-    """The texts in `language` ("en", "es"); English for any other (or none)."""
-    return _BY_LANGUAGE.get(language, _EN)
+strings = by_language(_EN, _ES)

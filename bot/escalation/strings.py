@@ -10,11 +10,9 @@ with user text. What supervisors read stays in `bot.escalation.messages`, in Eng
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 
-from bot.asking.strings import ENGLISH, SPANISH
+from bot.asking.strings import by_language
 
 
 @dataclass(frozen=True)
@@ -143,9 +141,4 @@ _ES = Strings(
     their_advice="Su consejo:",
 )
 
-_BY_LANGUAGE: Mapping[str, Strings] = MappingProxyType({ENGLISH: _EN, SPANISH: _ES})
-
-
-def strings(language: str) -> Strings:
-    """The texts in `language` ("en", "es"); English for any other (or none)."""
-    return _BY_LANGUAGE.get(language, _EN)
+strings = by_language(_EN, _ES)

@@ -19,7 +19,7 @@ from bot.escalation.actions import ADD_DETAILS, ESCALATE, HANDOVER
 from bot.slack.blocks import Message
 from index import Hit, Section
 from tests import factories
-from tests.bot.message_checks import button_list, check_limits, texts
+from tests.bot.message_checks import button_list, check_limits, check_translated, texts
 from tests.fakes import THREATS
 
 QID = "0123456789abcdef0123456789abcdef"
@@ -121,6 +121,10 @@ def test_the_middle_band_opens_with_the_in_danger_line_and_the_settings_number()
     spanish = messages.answer(guidance("es", unsure=True), QID).blocks[0]["text"]["text"]
     assert "llama al 911 y luego toca Necesito ayuda ya" in spanish
     assert "danger" not in " ".join(before_buttons(messages.answer(guidance(), QID)))
+
+
+def test_spanish_strings_match_the_english_ones() -> None:
+    check_translated(strings, ("guidance_title", "close"))
 
 
 def test_spanish_answer_in_spanish_with_spanish_buttons() -> None:

@@ -5,23 +5,22 @@ English whatever the language, and which language a worker gets."""
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
-from string import Formatter
 
 from slack_sdk.models.views import View as SdkView
 
 from bot.asking.store import QuestionStore
-from bot.asking.strings import ENGLISH, SPANISH
+from bot.asking.strings import SPANISH
 from bot.checkins import actions as ids
 from bot.checkins import home, messages
 from bot.checkins.command import MAX_MINUTES, Invalid, parse, start
 from bot.checkins.service import Outcome, Result, WorkerLanguage
 from bot.checkins.states import Move, State
 from bot.checkins.store import Checkin
-from bot.checkins.strings import Strings, strings
+from bot.checkins.strings import strings
 from bot.storage import Database
-from tests.bot.message_checks import button_list, check_limits, texts
+from tests.bot.message_checks import button_list, check_limits, check_translated, texts
+from tests.fakes import FakeLocales
 
 DUE = 1_700_000_000.0
 
@@ -30,23 +29,12 @@ def checkin(state: State = State.ACTIVE, note: str = "Sra. García <!here>") -> 
     return Checkin("c" * 32, "U0ROSA", note, 90, state, DUE - 5400, DUE)
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-
-
 def labels(message: messages.Message) -> list[str]:
     return [b["text"]["text"] for b in button_list(message)]
 
 
 def test_spanish_strings_match_the_english_ones() -> None:
-    english, spanish = strings(ENGLISH), strings(SPANISH)
-    for field in fields(Strings):
-        en, es = getattr(english, field.name), getattr(spanish, field.name)
-        assert es and es != en, field.name  # every text translated
-        assert placeholders(es) == placeholders(en), field.name
-    for title in (spanish.modal_title, spanish.modal_submit, spanish.modal_close):
-        assert len(title) <= 24  # Slack's limit for a modal's title and buttons
-    assert strings("fr") is english and strings("") is english
+    check_translated(strings, ("modal_title", "modal_submit", "modal_close"))
 
 
 def test_are_you_ok_in_spanish() -> None:
@@ -111,24 +99,11 @@ def test_the_modal_and_the_panel_in_spanish_and_the_overdue_list_in_english() ->
     assert "Overdue check-ins (1)" in overdue and "missed: supervisors alerted" in overdue
 
 
-class Locales:
-    def __init__(self, known: dict[str, str]) -> None:
-        self.known = known
-        self.asked: list[str] = []
-
-    def language(self, user_id: str) -> str:
-        self.asked.append(user_id)
-        return self.known.get(user_id, "")
-
-    def cached(self, user_id: str) -> str:
-        return self.known.get(user_id, "") if user_id in self.asked else ""
-
-
 def test_a_workers_language_is_their_slack_one_else_their_latest_questions(
     tmp_path: Path,
 ) -> None:
     questions = QuestionStore(Database(tmp_path))
-    locales = Locales({"U0ROSA": "es", "U0ANA": "en"})
+    locales = FakeLocales({"U0ROSA": "es", "U0ANA": "en"})
     language = WorkerLanguage(locales, questions)
     questions.record_question("U0ANA", "D1", "dm", "¿Puedo?", language="es")
     questions.record_question("U0LUIS", "D2", "dm", "¿Puedo?", language="es")

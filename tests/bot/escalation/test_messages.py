@@ -3,16 +3,13 @@ Slack's limits, and the asker's notices in English and Spanish."""
 
 from __future__ import annotations
 
-from dataclasses import fields
-from string import Formatter
-
-from bot.asking.strings import ENGLISH, SPANISH
+from bot.asking.strings import SPANISH
 from bot.escalation import actions as ids
 from bot.escalation import messages
 from bot.escalation.service import Outcome, Request, Result
 from bot.escalation.states import Kind, State
-from bot.escalation.strings import Strings, strings
-from tests.bot.message_checks import button_list, check_limits, texts
+from bot.escalation.strings import strings
+from tests.bot.message_checks import button_list, check_limits, check_translated, texts
 from tests.factories import escalation
 
 INJECTION = "<!channel> <!here> <!everyone> <@U999> <!subteam^S1> <https://evil.example|click>"
@@ -58,19 +55,8 @@ def test_confirmation_names_who_was_asked() -> None:
 
 
 # --- the asker's language -------------------------------------------------------------------
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-
-
 def test_spanish_strings_match_the_english_ones() -> None:
-    english, spanish = strings(ENGLISH), strings(SPANISH)
-    for field in fields(Strings):
-        en, es = getattr(english, field.name), getattr(spanish, field.name)
-        assert es and es != en, field.name  # every text translated
-        assert placeholders(es) == placeholders(en), field.name
-    for title in (spanish.details_title, spanish.details_submit, spanish.details_close):
-        assert len(title) <= 24  # Slack's limit for a modal's title and buttons
-    assert strings("fr") is english and strings("") is english
+    check_translated(strings, ("details_title", "details_submit", "details_close"))
 
 
 def test_spanish_notices_to_the_asker() -> None:

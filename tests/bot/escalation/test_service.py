@@ -14,7 +14,7 @@ from bot.escalation.states import Kind, State
 from bot.escalation.store import Escalation, EscalationStore
 from bot.storage import Database
 from tests.bot_harness import ASKER, OUTSIDER, SUPERVISOR, escalate
-from tests.fakes import FakeSupervisors
+from tests.fakes import FakeLocales, FakeSupervisors
 
 
 class Recorder:
@@ -142,26 +142,11 @@ def test_resolve_keeps_the_advice_and_says_beforehand_who_may(service: Escalatio
     )
 
 
-class Locales:
-    """Slack languages by user; `cached` knows only those looked up before."""
-
-    def __init__(self, known: dict[str, str]) -> None:
-        self.known = known
-        self.asked: list[str] = []
-
-    def language(self, user_id: str) -> str:
-        self.asked.append(user_id)
-        return self.known.get(user_id, "")
-
-    def cached(self, user_id: str) -> str:
-        return self.known.get(user_id, "") if user_id in self.asked else ""
-
-
 def test_an_escalation_speaks_its_questions_language_else_the_askers_slack_one(
     tmp_path: Path,
 ) -> None:
     database = Database(tmp_path)
-    locales = Locales({ASKER: "en", OUTSIDER: "es"})
+    locales = FakeLocales({ASKER: "en", OUTSIDER: "es"})
     service = Escalations(
         EscalationStore(database),
         QuestionStore(database),
