@@ -89,8 +89,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     reports = []
     for name in args.files:
         path = Path(name)
-        report, outcomes = evaluate(engine, load_cases(path), path.name, modes=args.modes)
-        saved = settings.data_dir / "eval" / f"{path.stem}.json"
+        report, outcomes = evaluate(engine, load_cases(path), name, modes=args.modes)
+        saved = _last_run(settings.data_dir, path)
         previous = load_run(saved)
         if previous is not None:
             report.changes = diff(previous, outcomes)
@@ -102,6 +102,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("\n\n".join(render(r, misses=args.misses) for r in reports))
     return 0
+
+
+def _last_run(data_dir: Path, path: Path) -> Path:
+    """Where a question set's last run is kept, named by the set's whole path: sets of one
+    file name in two folders (tests/dev/questions_es.jsonl, tests/sealed/questions_es.jsonl)
+    must not be diffed against each other's runs."""
+    resolved = path.resolve()
+    shown = resolved.relative_to(Path.cwd()) if resolved.is_relative_to(Path.cwd()) else resolved
+    slug = "--".join(part for part in shown.with_suffix("").parts if part != "/")
+    return data_dir / "eval" / f"{slug}.json"
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -165,6 +165,13 @@ def test_eval_reports_the_ask_path_and_what_changed_since_the_last_run(workdir: 
     again = run("eval", str(questions), cwd=workdir)
     assert "new question: 'can i keep a cash tip'" in again.stdout
 
+    other = workdir / "sealed" / "dev.jsonl"  # the same file name in another folder
+    other.parent.mkdir()
+    other.write_text(json.dumps({"question": "may I keep flowers", "kind": "out_of_scope"}))
+    both = run("eval", str(questions), str(other), cwd=workdir)
+    assert f"== {other}: " in both.stdout
+    assert "changed since the last run" not in both.stdout  # each against its own last run
+
 
 def test_reader_closing_the_pipe_is_not_an_error(workdir: Path) -> None:
     questions = "can I take a tip?\n" * 200
