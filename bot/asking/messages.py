@@ -128,8 +128,15 @@ def _urgent(reply: Reply, question_id: str, escalation_id: str | None, words: St
     blocks = [
         section(f":rotating_light: *{safe(reply.headline, 200)}*"),
         section(f"*{words.do_this_now}*\n{safe(steps, 2500)}"),
-        section(f":bell: {alerted}"),
     ]
+    lines = [reply.headline, steps]
+    if reply.aside.strip():  # the kind is unclear: the boundary advice too, in case it's that
+        blocks.append(section(f"*{words.if_no_danger}* {safe(reply.aside, HEADLINE_LIMIT)}"))
+        lines.append(f"{words.if_no_danger} {reply.aside}")
+        if reply.citation.strip():
+            blocks.append(context(safe(reply.citation, CITATION_LIMIT)))
+            lines.append(reply.citation)
+    blocks.append(section(f":bell: {alerted}"))
     first = [_help_now_button(words, question_id)]
     if reply.sections:
         first.insert(0, button(words.show_guidance, SHOW_GUIDANCE, question_id))
@@ -143,7 +150,7 @@ def _urgent(reply: Reply, question_id: str, escalation_id: str | None, words: St
             button(words.not_helpful, NOT_HELPFUL, question_id),
         ),
     ]
-    text = "\n".join([reply.headline, steps, alerted])
+    text = "\n".join([*lines, alerted])
     return Message(escape(text), blocks)
 
 

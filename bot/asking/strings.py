@@ -35,6 +35,7 @@ class Strings:
     in_danger: str  # the middle band's opening line
     urgent_headline: str  # an emergency of no known kind
     do_this_now: str
+    if_no_danger: str  # before the boundary advice under an emergency of unclear kind
     alerted: str
     not_alerted: str  # urgent, but no escalation could be raised
     no_match: str
@@ -83,6 +84,7 @@ _EN = Strings(
     ),
     urgent_headline="This sounds like a safety situation. Your safety comes first.",
     do_this_now="Do this now:",
+    if_no_danger="If no one is in danger right now:",
     alerted="Your supervisors have been alerted and will get back to you.",
     not_alerted="Tap I need help now to alert your supervisors.",
     no_match=(
@@ -174,6 +176,7 @@ _ES = Strings(
     ),
     urgent_headline="Esto parece una situación de peligro. Tu seguridad es lo primero.",
     do_this_now="Haz esto ya:",
+    if_no_danger="Si nadie está en peligro ahora:",
     alerted="Ya avisé a tus supervisores; te van a contactar.",
     not_alerted="Toca Necesito ayuda ya para avisar a tus supervisores.",
     no_match=(

@@ -12,11 +12,12 @@ import index
 from bot.asking import messages
 from bot.asking.actions import HELP_NOW, HELPFUL, NOT_HELPFUL, SHOW_GUIDANCE
 from bot.asking.advisor import Behind, NeedsWords, RateLimited, Refused, Usage
-from bot.asking.compose import Reply, compose
+from bot.asking.compose import Reply, compose, render_text
 from bot.asking.help_now import HelpCall
 from bot.asking.strings import strings
 from bot.escalation.actions import ADD_DETAILS, ESCALATE, HANDOVER
 from bot.slack.blocks import Message
+from bot.slack.text import safe
 from index import Hit, Section
 from tests import factories
 from tests.bot.message_checks import button_list, check_limits, check_translated, texts
@@ -168,6 +169,58 @@ def test_urgent_answer_leads_with_the_kind_and_its_steps_then_says_supervisors_k
     ]
     assert button_list(message)[0]["value"] == EID
     assert [s.citation for s in reply.sections] == [THREATS.citation, GIFTS.citation]
+
+
+def shown(message: Message) -> list[str]:
+    """The texts of the message's section and context blocks, top to bottom."""
+    found = []
+    for block in message.blocks:
+        if block["type"] == "section":
+            found.append(block["text"]["text"])
+        elif block["type"] == "context":
+            found += [element["text"] for element in block["elements"]]
+    return found
+
+
+def test_urgent_answer_of_unclear_kind_also_gives_the_boundary_advice() -> None:
+    """The general steps lead; the best boundary section's curated answer follows, cited, in
+    the asker's language. A named kind's answer has no such line."""
+    general = factories.section(
+        doc="Emergencies",
+        section="You may be in danger",
+        text="",
+        emergency=index.GENERAL_EMERGENCY,
+        steps=("Get safe first.",),
+    )
+    for language, lead in (("en", "If no one is in danger right now:"), ("es", "Si nadie")):
+        unclear = factories.answer(
+            question="he keeps commenting on my body",
+            confident=True,
+            urgent=True,
+            takeaway="",
+            hits=[Hit(general, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
+            emergency=general,
+            language=language,
+        )
+        reply = compose(unclear, "911")
+        message = messages.answer(reply, QID, escalation_id=EID)
+        found = shown(message)
+        aside = next(t for t in found if lead in t)
+        assert GIFTS.answer(language) in aside
+        assert found.index(aside) > found.index(next(t for t in found if "1. Get safe" in t))
+        assert safe(GIFTS.cited(language), 200) in found
+        assert GIFTS.answer(language) in message.text
+        assert GIFTS.answer(language) in render_text(reply)
+    named = factories.answer(
+        question="he has a knife",
+        confident=True,
+        urgent=True,
+        takeaway="",
+        hits=[Hit(GIFTS, 1.0, 0.5)],
+        emergency=THREATS,
+    )
+    assert not compose(named, "911").aside
+    assert GIFTS.answer("en") not in messages.answer(compose(named, "911"), QID).text
 
 
 def test_urgent_answer_of_every_emergency_kind_leads_with_its_title_and_steps(
