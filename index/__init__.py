@@ -5,13 +5,11 @@ It knows nothing of Slack; `bot/` talks to it only through `Engine`.
 """
 
 from index.build import BuildReport
-from index.documents import GENERAL_EMERGENCY
 from index.engine import MAX_QUESTION_CHARS, MODES, Answer, Engine, Hit, Mode, check_question
 from index.errors import BoundaryError, KnowledgeError, ModelError, QuestionError
 from index.sections import Section
 
 __all__ = [
-    "GENERAL_EMERGENCY",
     "MAX_QUESTION_CHARS",
     "MODES",
     "Answer",

@@ -62,6 +62,7 @@ RRF_K = 60
 URGENT_AT = 0.3  # detector probability from which a message is an emergency (recall first)
 UNSURE_AT = 0.15  # ...and from which its answer opens with the "in danger?" line
 KIND_AT = 0.15  # below this confidence in the kind, the general safety steps lead
+SURE_AT = 0.5  # below this danger (or of unclear kind) the best boundary advice follows the steps
 OUT_OF_SCOPE_AT = 0.5  # probability of "not about boundaries" from which we send elsewhere
 ROUTE_OUT_AT = 0.1  # ...or from which it is enough, when the best section is a route
 CONVERSATION_AT = 0.6  # probability of a greeting/thanks/help from which we just reply
@@ -121,6 +122,7 @@ class Answer:
     takeaway: str
     script: str
     hits: list[Hit] = field(default_factory=list)
+    aside: Section | None = None  # urgent, but not sure: the boundary section that would answer
 
     @property
     def intent(self) -> str:
@@ -160,6 +162,11 @@ class Answer:
             "language": self.language,
             "scope": self.scope,
             "route": self.route.answer(self.language) if self.route else None,
+            "aside": (
+                {"section": self.aside.citation, "answer": self.aside.answer(self.language)}
+                if self.aside
+                else None
+            ),
         }
 
 
@@ -584,7 +591,20 @@ class Engine:
         if shown:
             floor = RELATED * shown[0].score
             shown = shown[:1] + [h for h in shown[1:] if h.score >= floor]
-        takeaway, script = "", ""
+        takeaway, script, aside = "", "", None
+        if urgent and (
+            danger < SURE_AT or emergency is None or emergency.emergency == GENERAL_EMERGENCY
+        ):
+            # Perhaps a false alarm, or a boundary to set rather than a danger ("he keeps
+            # commenting on my body"): the steps lead, and the boundary advice follows them.
+            aside = next(
+                (
+                    h.section
+                    for h in shown
+                    if h.section.emergency is None and h.section.answer(language)
+                ),
+                None,
+            )
         if urgent and emergency is not None:
             takeaway = emergency.answer(language)
         elif scope != GUIDANCE and route is not None:
@@ -606,6 +626,7 @@ class Engine:
             takeaway=takeaway,
             script=script,
             hits=shown if confident or urgent else [],
+            aside=aside,
         )
 
     def _emergency(self, loaded: _Loaded, verdict: Verdict) -> Section | None:

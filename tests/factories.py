@@ -50,6 +50,7 @@ def answer(
     unsure: bool = False,
     scope: str = "guidance",
     route: Section | None = None,
+    aside: Section | None = None,
 ) -> Answer:
     """An engine answer (about guidance unless `scope` says otherwise), the fields tests
     care about named."""
@@ -66,6 +67,7 @@ def answer(
         takeaway=takeaway,
         script=script,
         hits=hits,
+        aside=aside,
     )
 
 

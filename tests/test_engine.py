@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from index import Engine, QuestionError
+from index import engine as engine_module
 from index.build import LEARNED_PREFIX
 from index.engine import FRESHNESS_INTERVAL, MAX_QUESTION_CHARS, Answer
 from index.store import DB_NAME, keyword_query
@@ -62,6 +63,27 @@ def test_to_dict_keeps_the_documented_keys_and_adds_new_ones(engine: Engine) -> 
     assert {"emergency", "script", "section", "language", "scope", "unsure"} <= set(data)
     assert data["emergency"] is None and data["section"] == "Gifts and tips > Cash tips"
     assert set(data["passages"][0]) == {"doc", "section", "text", "score", "source"}
+
+
+def test_an_urgent_answer_not_sure_of_itself_also_names_the_boundary_section(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below SURE_AT (or of unclear kind) the best boundary section rides along as the aside,
+    so a false alarm still gets its advice; a sure emergency of a named kind has none."""
+    question = "he says he will hurt me if i leave"
+    monkeypatch.setattr(engine_module, "SURE_AT", 1.01)
+    answer = engine.ask(question, top=10)
+    assert answer.urgent and answer.emergency is not None
+    boundary = [h.section for h in answer.hits if h.section.emergency is None]
+    assert boundary and answer.aside == boundary[0]
+    assert answer.to_dict()["aside"] == {
+        "section": boundary[0].citation,
+        "answer": boundary[0].answer("en"),
+    }
+    monkeypatch.setattr(engine_module, "SURE_AT", 0.0)
+    sure = engine.ask(question, top=10)
+    assert sure.urgent and sure.emergency.emergency == "threat-violence" and sure.aside is None
+    assert engine.ask("can I accept a tip from a client?").aside is None
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.asking.strings import strings
-from index import GENERAL_EMERGENCY, Answer, Section
+from index import Answer, Section
 
 CONVERSATION, OUT_OF_SCOPE = "conversation", "out"  # `Answer.scope` values
 WHAT_TO_SAY = "what-to-say"  # the conversation intent asking for the words to use
@@ -36,7 +36,7 @@ class Reply:
     opening: str = ""  # the middle band's "in danger right now?" line
     script: str = ""  # the words to say to the client
     citation: str = ""  # "Document > Section" of the headline (or the aside), in its language
-    aside: str = ""  # urgent of unclear kind: the best boundary section's curated answer
+    aside: str = ""  # urgent but not sure (`Answer.aside`): the boundary advice after the steps
     steps: tuple[str, ...] = ()  # the emergency kind's steps
     sections: tuple[Section, ...] = ()  # behind "Show the guidance", best first
     next_steps: tuple[str, ...] = ()
@@ -52,7 +52,7 @@ def compose(answer: Answer, number: str, previous: Section | None = None) -> Rep
     words = strings(answer.language)
     if answer.urgent:
         emergency = answer.emergency
-        aside = _boundary_aside(answer)
+        aside = answer.aside
         return Reply(
             answer,
             Shape.URGENT,
@@ -84,23 +84,6 @@ def compose(answer: Answer, number: str, previous: Section | None = None) -> Rep
         citation=answer.hits[0].section.cited(answer.language),
         sections=_distinct([], answer),
         next_steps=words.next_steps,
-    )
-
-
-def _boundary_aside(answer: Answer) -> Section | None:
-    """Under an emergency of unclear kind (the general steps lead), the best boundary section
-    that has a curated answer: "he keeps commenting on my body" may be a danger or a boundary
-    to set, and the asker should not have to open the guidance to find which."""
-    emergency = answer.emergency
-    if emergency is not None and emergency.emergency != GENERAL_EMERGENCY:
-        return None
-    return next(
-        (
-            h.section
-            for h in answer.hits
-            if h.section.emergency is None and h.section.answer(answer.language)
-        ),
-        None,
     )
 
 

@@ -182,45 +182,42 @@ def shown(message: Message) -> list[str]:
     return found
 
 
-def test_urgent_answer_of_unclear_kind_also_gives_the_boundary_advice() -> None:
-    """The general steps lead; the best boundary section's curated answer follows, cited, in
-    the asker's language. A named kind's answer has no such line."""
-    general = factories.section(
-        doc="Emergencies",
-        section="You may be in danger",
-        text="",
-        emergency=index.GENERAL_EMERGENCY,
-        steps=("Get safe first.",),
-    )
+def test_an_urgent_answer_that_is_not_sure_gives_the_boundary_advice_after_the_steps() -> None:
+    """The steps lead; the engine's aside (its best boundary section) follows, with its
+    curated answer and citation, in the asker's language. No aside, no such line."""
     for language, lead in (("en", "If no one is in danger right now:"), ("es", "Si nadie")):
-        unclear = factories.answer(
+        unsure = factories.answer(
             question="he keeps commenting on my body",
             confident=True,
             urgent=True,
             takeaway="",
-            hits=[Hit(general, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
-            emergency=general,
+            hits=[Hit(THREATS, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
+            emergency=THREATS,
             language=language,
+            aside=GIFTS,
         )
-        reply = compose(unclear, "911")
+        reply = compose(unsure, "911")
         message = messages.answer(reply, QID, escalation_id=EID)
         found = shown(message)
         aside = next(t for t in found if lead in t)
         assert GIFTS.answer(language) in aside
-        assert found.index(aside) > found.index(next(t for t in found if "1. Get safe" in t))
+        steps = next(t for t in found if "1. " in t)
+        alerted = next(t for t in found if ":bell:" in t)
+        assert found.index(steps) < found.index(aside) < found.index(alerted)
         assert safe(GIFTS.cited(language), 200) in found
         assert GIFTS.answer(language) in message.text
         assert GIFTS.answer(language) in render_text(reply)
-    named = factories.answer(
+        check_limits(message)
+    sure = factories.answer(
         question="he has a knife",
         confident=True,
         urgent=True,
         takeaway="",
-        hits=[Hit(GIFTS, 1.0, 0.5)],
+        hits=[Hit(THREATS, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
         emergency=THREATS,
     )
-    assert not compose(named, "911").aside
-    assert GIFTS.answer("en") not in messages.answer(compose(named, "911"), QID).text
+    assert not compose(sure, "911").aside
+    assert GIFTS.answer("en") not in messages.answer(compose(sure, "911"), QID).text
 
 
 def test_urgent_answer_of_every_emergency_kind_leads_with_its_title_and_steps(
