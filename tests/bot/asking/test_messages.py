@@ -182,21 +182,25 @@ def shown(message: Message) -> list[str]:
     return found
 
 
+def threatened(language: str = "en", aside: Section | None = None) -> index.Answer:
+    """An urgent answer of the threats kind, GIFTS among its hits, with or without an aside."""
+    return factories.answer(
+        question="he keeps commenting on my body",
+        confident=True,
+        urgent=True,
+        takeaway="",
+        hits=[Hit(THREATS, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
+        emergency=THREATS,
+        language=language,
+        aside=aside,
+    )
+
+
 def test_an_urgent_answer_that_is_not_sure_gives_the_boundary_advice_after_the_steps() -> None:
     """The steps lead; the engine's aside (its best boundary section) follows, with its
     curated answer and citation, in the asker's language. No aside, no such line."""
     for language, lead in (("en", "If no one is in danger right now:"), ("es", "Si nadie")):
-        unsure = factories.answer(
-            question="he keeps commenting on my body",
-            confident=True,
-            urgent=True,
-            takeaway="",
-            hits=[Hit(THREATS, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
-            emergency=THREATS,
-            language=language,
-            aside=GIFTS,
-        )
-        reply = compose(unsure, "911")
+        reply = compose(threatened(language, aside=GIFTS), "911")
         message = messages.answer(reply, QID, escalation_id=EID)
         found = shown(message)
         aside = next(t for t in found if lead in t)
@@ -208,16 +212,9 @@ def test_an_urgent_answer_that_is_not_sure_gives_the_boundary_advice_after_the_s
         assert GIFTS.answer(language) in message.text
         assert GIFTS.answer(language) in render_text(reply)
         check_limits(message)
-    sure = factories.answer(
-        question="he has a knife",
-        confident=True,
-        urgent=True,
-        takeaway="",
-        hits=[Hit(THREATS, 1.0, 0.6), Hit(GIFTS, 0.9, 0.5)],
-        emergency=THREATS,
-    )
-    assert not compose(sure, "911").aside
-    assert GIFTS.answer("en") not in messages.answer(compose(sure, "911"), QID).text
+    sure = compose(threatened(), "911")
+    assert not sure.aside
+    assert GIFTS.answer("en") not in messages.answer(sure, QID).text
 
 
 def test_urgent_answer_of_every_emergency_kind_leads_with_its_title_and_steps(
