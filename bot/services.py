@@ -18,7 +18,7 @@ from bot.asking.locale import SlackLocales
 from bot.asking.store import QuestionStore
 from bot.checkins import delivery as checkin_delivery
 from bot.checkins.home import CheckinPanel
-from bot.checkins.service import Checkins, WorkerLanguage
+from bot.checkins.service import Checkins, TextLanguage, WorkerLanguage
 from bot.checkins.store import CheckinStore
 from bot.checkins.worker import CheckinWorker
 from bot.config import Settings
@@ -78,8 +78,9 @@ def build_engine(settings: Settings) -> index.Engine:
     )
 
 
-class SearchEngine(Engine, Grouper, Protocol):
-    """What the bot needs of `index.Engine`: answers, and alike questions grouped (gaps)."""
+class SearchEngine(Engine, Grouper, TextLanguage, Protocol):
+    """What the bot needs of `index.Engine`: answers, alike questions grouped (gaps), and the
+    language of a check-in's note."""
 
 
 def build_services(
@@ -103,7 +104,7 @@ def build_services(
     worker = DeliveryWorker(
         OutboxStore(database), escalation_store, client, settings, clock, languages=locales
     )
-    worker_language = WorkerLanguage(locales, questions)
+    worker_language = WorkerLanguage(locales, questions, engine)
     checkin_delivery.register(
         worker, checkin_store, settings.checkin_grace_minutes, worker_language
     )

@@ -429,6 +429,16 @@ class Engine:
         self._keep_fresh()
         return self._answer_batch(queries) if queries else []
 
+    def language_of(self, text: str) -> str:
+        """The language of `text` if the learned model is sure of it, else "": for what is
+        not a question (a check-in's note), so the reply can follow the worker's language.
+        Cheap: no encoding."""
+        loaded = self._loaded
+        if loaded is None or loaded.learned is None or not text.strip():
+            return ""
+        language, confidence = loaded.learned.language_of(text)
+        return language if confidence >= LANGUAGE_SURE else ""
+
     def group(self, texts: Sequence[str]) -> list[list[int]]:
         """Alike questions together (paraphrases, typos, Spanish): indices of `texts` in
         groups, the largest first (`index.grouping`)."""

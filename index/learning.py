@@ -242,13 +242,7 @@ class Learned:
             kinds = [self.single_kind] * n
             kind_conf = np.ones(n) if self.single_kind else np.zeros(n)
         scope_probs = self.scope.predict_proba(x) if self.scope is not None else np.ones((n, 1))
-        if self.language is not None:
-            language_probs = self.language.predict_proba(ngrams)
-            language = [str(self.language.classes_[i]) for i in language_probs.argmax(axis=1)]
-            language_conf = language_probs.max(axis=1)
-        else:
-            language = [self.languages[0]] * n
-            language_conf = np.ones(n)
+        language, language_conf = self._languages(ngrams)
         if self.sections is not None:
             decisions = self.sections.decision_function(x)
             order = np.argsort(-decisions, axis=1)[:, :SECTION_CANDIDATES]
@@ -273,6 +267,22 @@ class Learned:
                 )
             )
         return verdicts
+
+    def language_of(self, text: str) -> tuple[str, float]:
+        """The language of a text that is not a question (a check-in's note), and how sure:
+        character n-grams only, no sentence embedding needed."""
+        if not self.features.fitted:
+            return self.languages[0], 1.0
+        languages, confidence = self._languages(self.features.ngrams([text]))
+        return languages[0], float(confidence[0])
+
+    def _languages(self, ngrams: sparse.csr_matrix) -> tuple[list[str], np.ndarray]:
+        """Each row's most likely language and its probability."""
+        n = ngrams.shape[0]
+        if self.language is None:
+            return [self.languages[0]] * n, np.ones(n)
+        probs = self.language.predict_proba(ngrams)
+        return [str(self.language.classes_[i]) for i in probs.argmax(axis=1)], probs.max(axis=1)
 
     def _lexicon_kind(self, normalized: str) -> str | None:
         padded = f" {normalized} "

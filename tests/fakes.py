@@ -9,6 +9,7 @@ contract the real one has (e.g. the engine refuses empty and over-long questions
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -90,6 +91,11 @@ class FakeEngine:
             self.questions.append(text)
             self.asked.append((text, context, language_hint))
         return self.answer_for(text)
+
+    def language_of(self, text: str) -> str:
+        """Like `index.Engine.language_of`, with a rule for a model: Spanish when the text has
+        a Spanish letter (ñ, an accented vowel, ¿ or ¡), else unsure ("")."""
+        return "es" if re.search("[ñáéíóú¿¡]", text.lower()) else ""
 
     def group(self, texts: Sequence[str]) -> list[list[int]]:
         """Like `index.Engine.group`, but only the same wording (case and spacing aside) is

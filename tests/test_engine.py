@@ -148,6 +148,13 @@ def test_the_middle_band_is_marked_unsure_but_answered(engine: Engine) -> None:
     assert answer.hits[0].section.emergency == "gas-leak"
 
 
+def test_the_language_of_a_note_is_told_only_when_sure(engine: Engine) -> None:
+    """A check-in's note is no question, but its language still decides the reply's."""
+    assert engine.language_of("limpiando la casa de la señora lópez, salgo a las 3") == "es"
+    assert engine.language_of("cleaning the kitchen at mrs lopez's, out by 3") == "en"
+    assert engine.language_of("  ") == ""
+
+
 @pytest.mark.parametrize(
     ("question", "intent", "language"),
     [("hello", "greeting", "en"), ("thanks!", "thanks", "en"), ("gracias", "thanks", "es")],

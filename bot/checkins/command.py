@@ -43,6 +43,13 @@ def is_checkin(text: str) -> bool:
     return bool(words) and words[0].lower() in WORDS
 
 
+def words_of(text: str) -> str:
+    """What the worker typed after the subcommand ("30 casa de la señora"): the language the
+    reply should speak, when it tells."""
+    words = text.split(maxsplit=1)
+    return unescape(words[1]) if len(words) > 1 else ""
+
+
 def parse(text: str, language: str = ENGLISH) -> Command:
     """The check-in subcommand in `/boundary` text (as Slack sent it, entities and all);
     `language`: the worker's, for the reasons why not."""

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
+from typing import Protocol
 
 from bot.asking.locale import Languages, NoHints
 from bot.asking.store import QuestionStore
@@ -48,16 +49,32 @@ class Outcome:
     reason: str = ""  # for INVALID: one line for the worker
 
 
-class WorkerLanguage:
-    """The language check-ins speak to a worker in. A check-in answers no question, so: their
-    Slack language (as their App Home), else the language of their latest question, else
-    English. `cached`: without asking Slack (before an ack or a modal's 3 seconds)."""
+class TextLanguage(Protocol):
+    """What check-ins need of `index.Engine`: the language of a note, "" when unsure."""
 
-    def __init__(self, languages: Languages, questions: QuestionStore | None = None) -> None:
+    def language_of(self, text: str) -> str: ...
+
+
+class WorkerLanguage:
+    """The language check-ins speak to a worker in: a note's own, as a question's wins for its
+    answer ("checkin 45 casa de la señora López"); else their Slack language (as their App
+    Home), else the language of their latest question, else English. `cached`: without asking
+    Slack (before an ack or a modal's 3 seconds)."""
+
+    def __init__(
+        self,
+        languages: Languages,
+        questions: QuestionStore | None = None,
+        texts: TextLanguage | None = None,
+    ) -> None:
         self.languages = languages
         self.questions = questions
+        self.texts = texts
 
-    def __call__(self, user_id: str, *, cached: bool = False) -> str:
+    def __call__(self, user_id: str, *, cached: bool = False, note: str = "") -> str:
+        own = self.texts.language_of(note) if self.texts and note.strip() else ""
+        if own:
+            return own
         hint = self.languages.cached(user_id) if cached else self.languages.language(user_id)
         if hint:
             return hint

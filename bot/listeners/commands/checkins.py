@@ -1,8 +1,8 @@
 """`/boundary checkin MINUTES note` and `/boundary checkin end`: matched before questions
 (`bot.listeners.commands` registers this first), answered in the acknowledgement itself,
-ephemerally, in the worker's language as far as it is known without asking Slack (their
-cached Slack language, else their latest question's). The text is never logged: it may hold
-the note."""
+ephemerally, in the worker's language as far as it is known without asking Slack (the
+note's own, else their cached Slack language, else their latest question's). The text is
+never logged: it may hold the note."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.checkins.command import is_checkin
+from bot.checkins.command import is_checkin, words_of
 from bot.checkins.messages import reply
 from bot.services import Services
 
@@ -25,9 +25,9 @@ def register(app: App, services: Services) -> None:
     def checkin(ack: Ack, command: dict[str, Any]) -> None:
         # One quick SQLite transaction, committed before the ack: a check-in Slack saw
         # acknowledged is always on record. No Slack call for the language before the ack.
-        user = command["user_id"]
-        language = services.checkins.language(user, cached=True)
-        outcome = services.checkins.command(user, command.get("text") or "", language)
+        user, text = command["user_id"], command.get("text") or ""
+        language = services.checkins.language(user, cached=True, note=words_of(text))
+        outcome = services.checkins.command(user, text, language)
         message = reply(
             outcome, settings.emergency_number, settings.checkin_grace_minutes, language
         )

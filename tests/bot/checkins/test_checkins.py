@@ -341,6 +341,22 @@ def submit(emu: SlackEmulator, modal: dict[str, Any], minutes: str, note: str) -
     return emu.wait_ack(emu.send_envelope("interactive", body), timeout=10).get("payload") or {}
 
 
+def test_a_note_in_spanish_is_answered_in_spanish_before_slack_is_asked(
+    emu: SlackEmulator, services: Services, clock: Clock
+) -> None:
+    """Her first contact with the bot: no question asked, no Slack language cached yet; the
+    note's own language decides, as a question's does for its answer."""
+    emu.add_user(ROSA, "rosa", locale="es-LA")
+    ack = command(emu, "checkin 45 casa de la señora López", ROSA)
+    assert ack["text"].startswith(":stopwatch: Check-in listo.")
+    tick(services, clock, 45)
+    [prompt] = prompts(emu, ROSA)
+    assert prompt["text"].startswith("¿Estás bien?")
+    assert command(emu, "checkin 30 kitchen at the Hills")["text"].startswith(
+        ":stopwatch: Check-in set."
+    )
+
+
 def test_a_spanish_speaking_worker_is_checked_on_in_spanish(
     emu: SlackEmulator, services: Services, clock: Clock
 ) -> None:
