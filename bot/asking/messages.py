@@ -130,7 +130,7 @@ def _urgent(reply: Reply, question_id: str, escalation_id: str | None, words: St
         section(f"*{words.do_this_now}*\n{safe(steps, 2500)}"),
     ]
     lines = [reply.headline, steps]
-    if reply.aside.strip():  # the kind is unclear: the boundary advice too, in case it's that
+    if reply.aside.strip():  # not sure, or of unclear kind: the boundary advice too
         blocks.append(section(f"*{words.if_no_danger}* {safe(reply.aside, HEADLINE_LIMIT)}"))
         lines.append(f"{words.if_no_danger} {reply.aside}")
         if reply.citation.strip():

@@ -35,7 +35,7 @@ class Strings:
     in_danger: str  # the middle band's opening line
     urgent_headline: str  # an emergency of no known kind
     do_this_now: str
-    if_no_danger: str  # before the boundary advice under an emergency of unclear kind
+    if_no_danger: str  # before the boundary advice under an urgent answer that is not sure
     alerted: str
     not_alerted: str  # urgent, but no escalation could be raised
     no_match: str
