@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, QuestionError
+from index import Engine, Hit, QuestionError
 from index import engine as engine_module
 from index.build import LEARNED_PREFIX
 from index.engine import FRESHNESS_INTERVAL, MAX_QUESTION_CHARS, Answer
 from index.store import DB_NAME, keyword_query
+from tests import factories
 
 WATCH = "she offered me her late husbands watch, can I take it?"
 
@@ -84,6 +85,22 @@ def test_an_urgent_answer_not_sure_of_itself_also_names_the_boundary_section(
     sure = engine.ask(question, top=10)
     assert sure.urgent and sure.emergency.emergency == "threat-violence" and sure.aside is None
     assert engine.ask("can I accept a tip from a client?").aside is None
+
+
+def test_the_aside_follows_steps_that_may_be_a_false_alarm() -> None:
+    """Not sure, unclear kind, or a boundary section ranked first: the best boundary section
+    with a curated answer; a sure emergency that its own section leads: none."""
+    threat = factories.section(doc="E", section="Threat", text="", emergency="threat-violence")
+    general = factories.section(doc="E", section="Danger", text="", emergency="general")
+    bare = factories.section(doc="G", section="No answer", text="t")
+    comments = factories.section(doc="G", section="Comments", text="t", answer="Say stop.")
+    ranked = [Hit(threat, 1.0, 0.5), Hit(bare, 0.9, 0.4), Hit(comments, 0.8, 0.4)]
+    assert engine_module.boundary_aside(ranked, 0.9, threat, "en") is None
+    assert engine_module.boundary_aside(ranked, 0.4, threat, "en") == comments
+    assert engine_module.boundary_aside(ranked, 0.9, general, "en") == comments
+    boundary_first = [ranked[2], ranked[0]]
+    assert engine_module.boundary_aside(boundary_first, 0.9, threat, "en") == comments
+    assert engine_module.boundary_aside([ranked[0]], 0.4, threat, "en") is None
 
 
 @pytest.mark.parametrize(
